@@ -1,0 +1,321 @@
+//! `models.rs`: one item per named type, plus round-trip tests built from the spec's examples.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::errors::error_body_impl;
+use super::rust::{doc_attrs, ident, lines_to_doc, sanitize_doc, serde_with, type_tokens};
+use crate::ir::{ApiIr, EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeKind, TypeRef};
+
+/// Tokens of the whole models module.
+pub fn models_file(ir: &ApiIr) -> TokenStream {
+    let items = ir.types.iter().map(|t| type_item(ir, t));
+    let error_impls = error_types(ir).into_iter().filter_map(|name| error_body_impl(ir, &name));
+    let tests = example_tests(ir);
+    quote! {
+        //! Models: the request and response bodies of the API.
+        #(#items)*
+        #(#error_impls)*
+        #tests
+    }
+}
+
+/// Names of the named types used as error bodies.
+pub fn error_types(ir: &ApiIr) -> Vec<String> {
+    let mut names: Vec<String> = ir
+        .operations
+        .iter()
+        .filter_map(|o| match &o.error_type {
+            Some(TypeRef::Named(n)) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(t.doc.as_deref());
+    match &t.kind {
+        TypeKind::Struct(s) => struct_item(ir, &t.name, s, doc),
+        TypeKind::Enum(e) => enum_item(&t.name, e, doc),
+        TypeKind::Alias(target) => {
+            let name = ident(&t.name);
+            let target = type_tokens(target, &TokenStream::new());
+            quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+fn field_type(f: &FieldDef) -> TokenStream {
+    let inner = type_tokens(&f.ty, &TokenStream::new());
+    let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    if f.is_optional() {
+        quote!(::std::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let ty = field_type(f);
+        let fdoc = doc_attrs(f.doc.as_deref());
+        let mut serde_args: Vec<TokenStream> = Vec::new();
+        if f.rust_name != f.wire_name {
+            let wire = &f.wire_name;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if f.is_optional() {
+            serde_args.push(quote!(default));
+            if !(f.required && f.nullable) {
+                serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+            }
+        }
+        if let (TypeRef::Prim(p), false) = (&f.ty, f.boxed) {
+            if let Some(with) = serde_with(*p, f.is_optional()) {
+                serde_args.push(quote!(with = #with));
+            }
+        }
+        let serde_attr = if serde_args.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_args),*)]) };
+        quote! { #fdoc #serde_attr pub #fname: #ty, }
+    });
+    let additional = s.additional_properties.as_ref().map(|t| {
+        let ty = type_tokens(t, &TokenStream::new());
+        quote! {
+            /// Properties not named by the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    let required: Vec<&FieldDef> = s.fields.iter().filter(|f| !f.is_optional()).collect();
+    let has_secret = s.fields.iter().any(|f| f.secret);
+    let derive_default = required.is_empty();
+    let derives = match (derive_default, has_secret) {
+        (true, false) => quote!(#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+        (true, true) => quote!(#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+        (false, false) => quote!(#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+        (false, true) => quote!(#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+    };
+    let constructor = constructor(name, s, &required, ir);
+    let debug = has_secret.then(|| secret_debug(name, s));
+    quote! {
+        #doc
+        #derives
+        #[non_exhaustive]
+        pub struct #name_ident {
+            #(#fields)*
+            #additional
+        }
+        #constructor
+        #debug
+    }
+}
+
+/// `new(required fields…)`: structs are `#[non_exhaustive]`, so users build them through this.
+fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], _ir: &ApiIr) -> TokenStream {
+    let name_ident = ident(name);
+    let args = required.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let ty = type_tokens(&f.ty, &TokenStream::new());
+        quote!(#fname: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        if f.is_optional() {
+            quote!(#fname: ::std::option::Option::None)
+        } else if f.boxed {
+            quote!(#fname: ::std::boxed::Box::new(#fname))
+        } else {
+            quote!(#fname)
+        }
+    });
+    let additional = s.additional_properties.as_ref().map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+    let doc = if required.is_empty() {
+        format!(" A `{name}` with every field unset.")
+    } else {
+        format!(" A `{name}` with its required fields; optional fields start unset.")
+    };
+    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name_ident {
+            #[doc = #doc]
+            #too_many
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
+        }
+    }
+}
+
+fn secret_debug(name: &str, s: &StructDef) -> TokenStream {
+    let name_ident = ident(name);
+    let name_str = name;
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let label = &f.rust_name;
+        if f.secret {
+            quote!(.field(#label, &"<redacted>"))
+        } else {
+            quote!(.field(#label, &self.#fname))
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name_ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name_str) #(#fields)* .finish_non_exhaustive()
+            }
+        }
+    }
+}
+
+fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let vdoc = variant_doc(v);
+        quote!(#vdoc #vname,)
+    });
+    let as_str_arms = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(Self::#vname => #wire,)
+    });
+    let from_arms = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(#wire => Self::#vname,)
+    });
+    let all = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        quote!(Self::#vname)
+    });
+    let count = e.variants.len();
+    if e.extensible {
+        quote! {
+            #doc
+            ///
+            /// Values this version of the crate does not know are kept in `UnknownValue`.
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+            pub enum #name_ident {
+                #(#variants)*
+                /// A value not known when this crate was generated.
+                UnknownValue(::std::string::String),
+            }
+            impl #name_ident {
+                /// The known values.
+                pub const KNOWN: [Self; #count] = [#(#all),*];
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#as_str_arms)*
+                        Self::UnknownValue(value) => value.as_str(),
+                    }
+                }
+            }
+            impl ::std::convert::From<&str> for #name_ident {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#from_arms)*
+                        other => Self::UnknownValue(other.to_owned()),
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #name_ident {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    ::std::result::Result::Ok(Self::from(value))
+                }
+            }
+            impl ::std::fmt::Display for #name_ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl ::serde::Serialize for #name_ident {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name_ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    ::std::result::Result::Ok(Self::from(value.as_str()))
+                }
+            }
+        }
+    } else {
+        let renamed = e.variants.iter().map(|v| {
+            let vname = ident(&v.rust_name);
+            let wire = &v.wire_value;
+            let vdoc = variant_doc(v);
+            quote!(#vdoc #[serde(rename = #wire)] #vname,)
+        });
+        quote! {
+            #doc
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize)]
+            pub enum #name_ident {
+                #(#renamed)*
+            }
+            impl #name_ident {
+                /// Every value.
+                pub const KNOWN: [Self; #count] = [#(#all),*];
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#as_str_arms)*
+                    }
+                }
+            }
+            impl ::std::fmt::Display for #name_ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }
+    }
+}
+
+/// `#[cfg(test)]` round trips of every example the spec gives for a named type.
+fn example_tests(ir: &ApiIr) -> TokenStream {
+    if ir.examples.is_empty() {
+        return TokenStream::new();
+    }
+    let mut counters = std::collections::BTreeMap::<String, usize>::new();
+    let tests = ir.examples.iter().filter(|(name, _)| ir.type_def(name).is_some()).map(|(name, example)| {
+        let n = counters.entry(name.clone()).or_insert(0);
+        *n += 1;
+        let test_name = ident(&format!("{}_example_{}", heck::ToSnakeCase::to_snake_case(name.as_str()), n));
+        let ty = ident(name);
+        let json = serde_json::to_string_pretty(example).unwrap_or_default();
+        quote! {
+            #[test]
+            fn #test_name() {
+                ::restsmith_runtime::testing::assert_round_trip::<super::#ty>(#json);
+            }
+        }
+    });
+    quote! {
+        /// Every example in the spec deserializes into its model and serializes back to the same JSON.
+        #[cfg(test)]
+        mod example_round_trips {
+            #(#tests)*
+        }
+    }
+}
+
+/// `` `wire value` ``, then the spec's description of it.
+fn variant_doc(v: &EnumVariant) -> TokenStream {
+    let mut lines = vec![format!("`{}`", v.wire_value.replace('`', "'"))];
+    if let Some(doc) = &v.doc {
+        let spec = sanitize_doc(doc);
+        if !spec.is_empty() {
+            lines.push(String::new());
+            lines.extend(spec);
+        }
+    }
+    lines_to_doc(&lines)
+}

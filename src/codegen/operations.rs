@@ -1,0 +1,607 @@
+//! `operations.rs`: one module per operation with its request builder, typed response and
+//! response headers. The client's methods (see `client.rs`) only create the builders.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{doc_attrs, ident, lines_to_doc, primitive_tokens, sanitize_doc, trusted_doc, type_tokens};
+use crate::ir::{
+    ApiIr, HeaderIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, Primitive, TypeKind, TypeRef,
+};
+
+/// Tokens of the whole operations module.
+pub fn operations_file(ir: &ApiIr) -> TokenStream {
+    let modules = ir.operations.iter().map(|op| operation_module(ir, op));
+    quote! {
+        //! One module per operation: its request builder, response and response headers.
+        #(#modules)*
+    }
+}
+
+/// The path prefix of models from inside an operation module.
+pub fn models_path() -> TokenStream {
+    quote!(crate::models::)
+}
+
+/// The error type an operation returns.
+pub fn error_type(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    if op.error_type.as_ref() == crate_error_body(ir).as_ref() {
+        quote!(crate::Error)
+    } else {
+        let body = op.error_type.as_ref().map(|t| type_tokens(t, &models_path())).unwrap_or_else(|| quote!(::serde_json::Value));
+        quote!(::restsmith_runtime::Error<#body>)
+    }
+}
+
+/// The error body type most operations use (the crate's `Error` alias is built on it).
+pub fn crate_error_body(ir: &ApiIr) -> Option<TypeRef> {
+    let mut counts = std::collections::BTreeMap::<&TypeRef, usize>::new();
+    for op in &ir.operations {
+        if let Some(t) = &op.error_type {
+            *counts.entry(t).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(t, _)| t.clone())
+}
+
+/// The type a caller passes for a parameter (`impl Into<String>` for strings, …).
+pub fn argument_type(p: &ParamIr) -> TokenStream {
+    match &p.ty {
+        TypeRef::Prim(Primitive::String) => quote!(impl ::std::convert::Into<::std::string::String>),
+        TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => {
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>)
+        }
+        other => type_tokens(other, &models_path()),
+    }
+}
+
+/// Converts an argument (named `name`) of [`argument_type`] into the stored type.
+pub fn argument_conversion(p: &ParamIr, name: &TokenStream) -> TokenStream {
+    match &p.ty {
+        TypeRef::Prim(Primitive::String) => quote!(#name.into()),
+        TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => {
+            quote!(#name.into_iter().map(::std::convert::Into::into).collect())
+        }
+        _ => quote!(#name),
+    }
+}
+
+fn stored_type(p: &ParamIr) -> TokenStream {
+    type_tokens(&p.ty, &models_path())
+}
+
+fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    let module = ident(&op.method_name);
+    let module_doc = format!(" Types of the `{}` operation (`{} {}`).", op.operation_id, op.http_method, op.path.template);
+    let builder = request_builder(ir, op);
+    let response = response_types(ir, op);
+    quote! {
+        #[doc = #module_doc]
+        pub mod #module {
+            #builder
+            #response
+        }
+    }
+}
+
+fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    let method = &op.method_name;
+    let error = error_type(ir, op);
+    let required: Vec<&ParamIr> = op.required_args().collect();
+    let optional: Vec<&ParamIr> = op.optional_args().collect();
+
+    let mut fields = Vec::new();
+    let mut ctor_args = Vec::new();
+    let mut ctor_inits = Vec::new();
+    for p in &required {
+        let name = ident(&p.rust_name);
+        let ty = stored_type(p);
+        let arg_ty = argument_type(p);
+        let conv = argument_conversion(p, &quote!(#name));
+        fields.push(quote!(#name: #ty,));
+        ctor_args.push(quote!(#name: #arg_ty));
+        ctor_inits.push(quote!(#name: #conv,));
+    }
+    if let Some(b) = &op.body {
+        let ty = type_tokens(&b.ty, &models_path());
+        if b.required {
+            fields.push(quote!(body: #ty,));
+            ctor_args.push(quote!(body: #ty));
+            ctor_inits.push(quote!(body,));
+        } else {
+            fields.push(quote!(body: ::std::option::Option<#ty>,));
+            ctor_inits.push(quote!(body: ::std::option::Option::None,));
+        }
+    }
+    let mut setters = Vec::new();
+    for p in &optional {
+        let name = ident(&p.rust_name);
+        let ty = stored_type(p);
+        let arg_ty = argument_type(p);
+        let conv = argument_conversion(p, &quote!(value));
+        fields.push(quote!(#name: ::std::option::Option<#ty>,));
+        ctor_inits.push(quote!(#name: ::std::option::Option::None,));
+        let doc = lines_to_doc(&param_doc(p));
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, value: #arg_ty) -> Self {
+                self.#name = ::std::option::Option::Some(#conv);
+                self
+            }
+        });
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
+        let ty = type_tokens(&b.ty, &models_path());
+        let doc = match &b.doc {
+            Some(text) => doc_attrs(Some(text)),
+            None => trusted_doc("The request body."),
+        };
+        setters.push(quote! {
+            #doc
+            pub fn body(mut self, value: #ty) -> Self {
+                self.body = ::std::option::Option::Some(value);
+                self
+            }
+        });
+    }
+
+    let send_body = send_body(ir, op);
+    let builder_doc = format!(" Request builder for [`Client::{method}`](crate::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
+    let too_many = (ctor_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[must_use = "a request builder does nothing until it is awaited or sent"]
+        pub struct RequestBuilder<'a> {
+            client: &'a crate::Client,
+            #(#fields)*
+        }
+
+        impl<'a> RequestBuilder<'a> {
+            #too_many
+            pub(crate) fn new(client: &'a crate::Client, #(#ctor_args),*) -> Self {
+                Self { client, #(#ctor_inits)* }
+            }
+
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::std::result::Result<Response, #error> {
+                #send_body
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
+            type Output = ::std::result::Result<Response, #error>;
+            type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// Documentation lines of a parameter: its description plus constraints and default.
+pub fn param_doc(p: &ParamIr) -> Vec<String> {
+    let mut lines = match p.doc.as_deref().map(sanitize_doc) {
+        Some(lines) if !lines.is_empty() => lines,
+        _ => vec![format!("The `{}` parameter.", p.wire_name)],
+    };
+    let mut notes = Vec::new();
+    let v = &p.validation;
+    if let Some(pattern) = &v.pattern {
+        notes.push(format!("must match `{pattern}`"));
+    }
+    match (v.min_length, v.max_length) {
+        (Some(a), Some(b)) => notes.push(format!("length {a}..={b}")),
+        (Some(a), None) => notes.push(format!("length at least {a}")),
+        (None, Some(b)) => notes.push(format!("length at most {b}")),
+        _ => {}
+    }
+    match (v.minimum, v.maximum) {
+        (Some(a), Some(b)) => notes.push(format!("between {a} and {b}")),
+        (Some(a), None) => notes.push(format!("at least {a}")),
+        (None, Some(b)) => notes.push(format!("at most {b}")),
+        _ => {}
+    }
+    match (v.min_items, v.max_items) {
+        (Some(a), Some(b)) => notes.push(format!("{a} to {b} items")),
+        (Some(a), None) => notes.push(format!("at least {a} items")),
+        (None, Some(b)) => notes.push(format!("at most {b} items")),
+        _ => {}
+    }
+    if let Some(default) = &p.default {
+        notes.push(format!("server default `{default}`"));
+    }
+    if !notes.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("Constraints: {}.", notes.join("; ")));
+    }
+    lines
+}
+
+/// An expression of type `&str` (or `&String`) for a value of type `t` held in `value` (a
+/// reference), usable as a `&str` argument.
+fn text_arg(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Prim(Primitive::String) => quote!(#value),
+        TypeRef::Prim(Primitive::DateTime) => quote!(&::restsmith_runtime::format::date_time(#value)),
+        TypeRef::Prim(Primitive::DateTimeRfc1123) => quote!(&::restsmith_runtime::format::rfc1123(#value)),
+        TypeRef::Prim(Primitive::UnixTime) => quote!(&#value.timestamp().to_string()),
+        TypeRef::Prim(Primitive::Bytes) => quote!(&::restsmith_runtime::format::base64(#value)),
+        TypeRef::Prim(_) => quote!(&#value.to_string()),
+        TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+            quote!(#value.as_str())
+        }
+        _ => quote!(&::restsmith_runtime::format::json(#value)),
+    }
+}
+
+/// An owned `String` for a value of type `t` held in `value` (a reference).
+fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Prim(Primitive::String) => quote!(#value.clone()),
+        TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+            quote!(#value.as_str().to_owned())
+        }
+        _ => {
+            let arg = text_arg(ir, t, value);
+            quote!((#arg).to_owned())
+        }
+    }
+}
+
+/// Validation calls for a parameter value held in `value` (a reference).
+fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
+    let v = &p.validation;
+    let name = &p.rust_name;
+    let mut calls = Vec::new();
+    let opt_usize = |x: Option<usize>| match x {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    };
+    let opt_f64 = |x: Option<f64>| match x {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    };
+    match &p.ty {
+        TypeRef::Prim(Primitive::String) => {
+            if let Some(pattern) = &v.pattern {
+                calls.push(quote!(::restsmith_runtime::validate::pattern(#name, #value, #pattern)?;));
+            }
+            if v.min_length.is_some() || v.max_length.is_some() {
+                let (min, max) = (opt_usize(v.min_length), opt_usize(v.max_length));
+                calls.push(quote!(::restsmith_runtime::validate::length(#name, #value, #min, #max)?;));
+            }
+        }
+        TypeRef::Prim(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64) => {
+            if v.minimum.is_some() || v.maximum.is_some() {
+                let (min, max) = (opt_f64(v.minimum), opt_f64(v.maximum));
+                calls.push(quote!(::restsmith_runtime::validate::range(#name, *#value as f64, #min, #max)?;));
+            }
+        }
+        TypeRef::List(_) => {
+            if v.min_items.is_some() || v.max_items.is_some() {
+                let (min, max) = (opt_usize(v.min_items), opt_usize(v.max_items));
+                calls.push(quote!(::restsmith_runtime::validate::items(#name, #value.len(), #min, #max)?;));
+            }
+        }
+        _ => {}
+    }
+    quote!(#(#calls)*)
+}
+
+/// Runs `f` with an expression for the parameter's value (a reference), only when it is set.
+fn with_value(p: &ParamIr, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
+    let name = ident(&p.rust_name);
+    if let Some(constant) = &p.constant {
+        return f(&quote!(#constant));
+    }
+    if p.required {
+        let body = f(&quote!(value));
+        quote!({ let value = &self.#name; #body })
+    } else {
+        let body = f(&quote!(value));
+        quote!(if let ::std::option::Option::Some(value) = &self.#name { #body })
+    }
+}
+
+fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    let op_id = &op.operation_id;
+    let template = &op.path.template;
+    let method = ident(&op.http_method);
+    let retry_safe = op.retry_safe;
+
+    let validations = op.params.iter().filter(|p| p.constant.is_none() && !p.validation.is_empty()).map(|p| {
+        with_value(p, |value| validation_calls(p, value))
+    });
+
+    let path_pushes = op.path.parts.iter().map(|part| match part {
+        PathPart::Literal(text) if text.chars().count() == 1 => {
+            let c = text.chars().next().unwrap_or('/');
+            quote!(path.push(#c);)
+        }
+        PathPart::Literal(text) => quote!(path.push_str(#text);),
+        PathPart::Param(wire) => {
+            let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire) else {
+                return TokenStream::new();
+            };
+            if let Some(constant) = &p.constant {
+                return quote!(path.push_str(&::restsmith_runtime::path::segment(#constant));)
+            }
+            let name = ident(&p.rust_name);
+            let rust_name = &p.rust_name;
+            match p.encoding {
+                ParamEncoding::ArmScope => quote!(path.push_str(&::restsmith_runtime::path::arm_scope(#rust_name, &self.#name)?);),
+                _ => {
+                    let text = text_arg(ir, &p.ty, &quote!(value));
+                    quote!({ let value = &self.#name; path.push_str(&::restsmith_runtime::path::segment(#text)); })
+                }
+            }
+        }
+    });
+
+    let query_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let wire = &p.wire_name;
+        if let Some(constant) = &p.constant {
+            return quote!(query.push(#wire, #constant););
+        }
+        with_value(p, |value| match (&p.encoding, &p.ty) {
+            (ParamEncoding::IndexedList, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => {
+                quote!(query.push_indexed_list(#wire, #value);)
+            }
+            (ParamEncoding::FormArray { explode }, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => {
+                quote!(query.push_form_array(#wire, #value, #explode);)
+            }
+            (ParamEncoding::IndexedList, TypeRef::List(inner)) => {
+                let item = text_owned(ir, inner, &quote!(item));
+                quote!(query.push_indexed_list(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>());)
+            }
+            (ParamEncoding::FormArray { explode }, TypeRef::List(inner)) => {
+                let item = text_owned(ir, inner, &quote!(item));
+                quote!(query.push_form_array(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>(), #explode);)
+            }
+            _ => {
+                let text = text_arg(ir, &p.ty, value);
+                quote!(query.push(#wire, #text);)
+            }
+        })
+    });
+
+    let header_sets = op.params.iter().filter(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)).map(|p| {
+        let wire = &p.wire_name;
+        let is_cookie = p.location == ParamLocation::Cookie;
+        if let Some(constant) = &p.constant {
+            return if is_cookie {
+                quote!(request.cookie(#wire, #constant)?;)
+            } else {
+                quote!(request.header(#wire, #constant)?;)
+            };
+        }
+        with_value(p, |value| {
+            let text = match &p.ty {
+                TypeRef::List(inner) => {
+                    let item = text_owned(ir, inner, &quote!(item));
+                    quote!(&#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>().join(","))
+                }
+                other => text_arg(ir, other, value),
+            };
+            if is_cookie {
+                quote!(request.cookie(#wire, #text)?;)
+            } else {
+                quote!(request.header(#wire, #text)?;)
+            }
+        })
+    });
+
+    let body = op.body.as_ref().map(|b| {
+        let content_type = &b.content_type;
+        let set_type = (content_type != "application/json").then(|| quote!(request.content_type(#content_type);));
+        if b.required {
+            quote!(#set_type request.json(&self.body)?;)
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = &self.body { #set_type request.json(body)?; })
+        }
+    });
+
+    let decode = decode_response(ir, op);
+    quote! {
+        static META: ::restsmith_runtime::OperationMeta = ::restsmith_runtime::OperationMeta {
+            operation_id: #op_id,
+            method: ::restsmith_runtime::http::Method::#method,
+            path_template: #template,
+            retry_safe: #retry_safe,
+        };
+        #(#validations)*
+        let mut path = ::std::string::String::new();
+        #(#path_pushes)*
+        #[allow(unused_mut)]
+        let mut query = ::restsmith_runtime::query::Query::new();
+        #(#query_pushes)*
+        #[allow(unused_mut)]
+        let mut request = self.client.core().request(&META, &path, &query);
+        #(#header_sets)*
+        #body
+        let response = self.client.core().send(request).await?;
+        #decode
+    }
+}
+
+/// Whether responses need the envelope unwrapper.
+fn body_expr(ir: &ApiIr, t: &TypeRef) -> TokenStream {
+    let ty = type_tokens(t, &models_path());
+    match &ir.envelope {
+        Some(envelope) => {
+            let result = &envelope.result;
+            let error = &envelope.error;
+            quote!(response.envelope_result::<#ty, _>(#result, #error)?)
+        }
+        None => quote!(response.json::<#ty, _>()?),
+    }
+}
+
+fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    let single = op.single_success_body();
+    let arms = op.success.iter().map(|r| {
+        let status = r.status;
+        let body = match (&r.body, single.is_some()) {
+            (Some(t), true) => body_expr(ir, t),
+            (None, true) => quote!({}),
+            (Some(t), false) => {
+                let variant = ident(&format!("Status{status}"));
+                let expr = body_expr(ir, t);
+                quote!(Body::#variant(#expr))
+            }
+            (None, false) => {
+                let variant = ident(&format!("Status{status}"));
+                quote!(Body::#variant)
+            }
+        };
+        quote!(#status => #body,)
+    });
+    let bind = if single == Some(None) { quote!() } else { quote!(let body =) };
+    let body_field = if single == Some(None) { quote!(body: ()) } else { quote!(body) };
+    quote! {
+        #bind match response.status.as_u16() {
+            #(#arms)*
+            _ => return ::std::result::Result::Err(response.into_error()),
+        };
+        ::std::result::Result::Ok(Response {
+            status: response.status,
+            headers: Headers::from_response(&response),
+            raw_headers: response.headers,
+            #body_field,
+        })
+    }
+}
+
+/// Headers of all success responses, merged by name (first declaration wins).
+pub fn merged_headers(op: &OperationIr) -> Vec<HeaderIr> {
+    let mut out: Vec<HeaderIr> = Vec::new();
+    for r in &op.success {
+        for h in &r.headers {
+            if !out.iter().any(|o| o.wire_name.eq_ignore_ascii_case(&h.wire_name)) {
+                out.push(h.clone());
+            }
+        }
+    }
+    out
+}
+
+fn header_field_type(ir: &ApiIr, h: &HeaderIr) -> TokenStream {
+    match &h.ty {
+        TypeRef::Prim(Primitive::Bytes) => quote!(::std::string::String),
+        TypeRef::Prim(p) => primitive_tokens(*p),
+        TypeRef::Named(n) if extensible_enum(ir, n) => type_tokens(&h.ty, &models_path()),
+        _ => quote!(::std::string::String),
+    }
+}
+
+fn extensible_enum(ir: &ApiIr, name: &str) -> bool {
+    matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible)
+}
+
+fn header_read(ir: &ApiIr, h: &HeaderIr) -> TokenStream {
+    let wire = &h.wire_name;
+    match &h.ty {
+        TypeRef::Prim(Primitive::DateTimeRfc1123) => quote!(response.header_rfc1123(#wire)),
+        TypeRef::Prim(Primitive::DateTime) => quote!(response.header_date_time(#wire)),
+        TypeRef::Prim(Primitive::String | Primitive::Bytes) => quote!(response.header_str(#wire).map(::std::borrow::ToOwned::to_owned)),
+        TypeRef::Prim(Primitive::UnixTime) => quote!(response.header::<i64>(#wire).and_then(|s| ::restsmith_runtime::chrono::DateTime::from_timestamp(s, 0))),
+        TypeRef::Prim(p) => {
+            let ty = primitive_tokens(*p);
+            quote!(response.header::<#ty>(#wire))
+        }
+        TypeRef::Named(n) if extensible_enum(ir, n) => {
+            let ty = type_tokens(&h.ty, &models_path());
+            quote!(response.header_str(#wire).map(#ty::from))
+        }
+        _ => quote!(response.header_str(#wire).map(::std::borrow::ToOwned::to_owned)),
+    }
+}
+
+fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    let method = &op.method_name;
+    let headers = merged_headers(op);
+    let header_fields = headers.iter().map(|h| {
+        let name = ident(&h.rust_name);
+        let ty = header_field_type(ir, h);
+        let doc = lines_to_doc(&labelled(&format!("`{}`", h.wire_name), h.doc.as_deref()));
+        quote!(#doc pub #name: ::std::option::Option<#ty>,)
+    });
+    let header_inits = headers.iter().map(|h| {
+        let name = ident(&h.rust_name);
+        let read = header_read(ir, h);
+        quote!(#name: #read,)
+    });
+    let response_param = if headers.is_empty() { quote!(_response) } else { quote!(response) };
+    let (body_type, body_item) = match op.single_success_body() {
+        Some(Some(t)) => (type_tokens(t, &models_path()), TokenStream::new()),
+        Some(None) => (quote!(()), TokenStream::new()),
+        None => {
+            let variants = op.success.iter().map(|r| {
+                let variant = ident(&format!("Status{}", r.status));
+                let doc = lines_to_doc(&labelled(&format!("HTTP {}", r.status), r.doc.as_deref()));
+                match &r.body {
+                    Some(t) => {
+                        let ty = type_tokens(t, &models_path());
+                        quote!(#doc #variant(#ty),)
+                    }
+                    None => quote!(#doc #variant,),
+                }
+            });
+            (
+                quote!(Body),
+                quote! {
+                    /// The response body, which depends on the status code.
+                    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+                    pub enum Body {
+                        #(#variants)*
+                    }
+                },
+            )
+        }
+    };
+    let statuses = op.success.iter().map(|r| r.status.to_string()).collect::<Vec<_>>().join(", ");
+    let response_doc = format!(" The successful response of [`Client::{method}`](crate::Client::{method}) (status {statuses}).");
+    quote! {
+        #[doc = #response_doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[non_exhaustive]
+        pub struct Response {
+            /// The HTTP status.
+            pub status: ::restsmith_runtime::http::StatusCode,
+            /// The documented response headers.
+            pub headers: Headers,
+            /// Every response header as received.
+            pub raw_headers: ::restsmith_runtime::http::HeaderMap,
+            /// The decoded body.
+            pub body: #body_type,
+        }
+
+        #body_item
+
+        /// The response headers the spec documents, decoded (`None` when absent or malformed).
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub struct Headers {
+            #(#header_fields)*
+        }
+
+        impl Headers {
+            fn from_response(#response_param: &::restsmith_runtime::RawResponse) -> Self {
+                Self { #(#header_inits)* }
+            }
+        }
+    }
+}
+
+/// `label: first line of the spec text`, then the rest of it.
+fn labelled(label: &str, spec: Option<&str>) -> Vec<String> {
+    let mut lines = spec.map(sanitize_doc).unwrap_or_default();
+    match lines.first_mut() {
+        Some(first) => *first = format!("{label}: {first}"),
+        None => lines.push(label.to_owned()),
+    }
+    lines
+}

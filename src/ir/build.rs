@@ -1,0 +1,168 @@
+//! Builds the [`ApiIr`] of a loaded spec: types first (so references resolve), then operations,
+//! then the passes that need everything (boxing of recursive fields, ordering).
+
+use openapiv3::{MediaType, ReferenceOr};
+use serde_json::Value;
+
+use super::names;
+use super::operations::OperationBuilder;
+use super::recursion::box_recursive_fields;
+use super::security::security_schemes;
+use super::types::TypeBuilder;
+use super::{ApiIr, EnvelopeIr, ParamLocation, ServerIr, ServerVariableIr, TypeRef};
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::load::LoadedSpec;
+
+/// The IR of `spec` for a crate named `crate_name`, and the warnings met on the way.
+pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnostic>)> {
+    let openapi = &spec.openapi;
+    let file = spec.root_file.as_path();
+    let mut errors = Vec::new();
+    let mut warnings = spec.warnings.clone();
+
+    let envelope = match openapi.extensions.get("x-restsmith-envelope") {
+        Some(config) => match envelope_of(config) {
+            Some(envelope) => Some(envelope),
+            None => {
+                errors.push(Diagnostic::new(
+                    Location::new(file, "/x-restsmith-envelope"),
+                    "x-restsmith-envelope needs string pointers `result` and `error`",
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+
+    let mut types = TypeBuilder::new(openapi, file);
+    types.build_components();
+    let mut operation_builder = OperationBuilder::new(&mut types, openapi, file, envelope.clone());
+    let mut operations = operation_builder.build_all();
+    warnings.append(&mut operation_builder.warnings);
+    errors.append(&mut operation_builder.errors);
+    let security = security_schemes(openapi, file, &mut errors);
+
+    let media_examples = media_examples(openapi, &types);
+    let (mut type_defs, mut type_warnings, mut type_errors, mut examples) = types.into_types();
+    warnings.append(&mut type_warnings);
+    errors.append(&mut type_errors);
+    examples.extend(media_examples);
+    examples.sort_by(|a, b| a.0.cmp(&b.0));
+    examples.dedup();
+
+    if !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        return Err(Error::SpecMany(errors.into_iter().map(|d| relocate(spec, d)).collect()));
+    }
+
+    box_recursive_fields(&mut type_defs);
+    operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+
+    let client_request_id_header = operations
+        .iter()
+        .flat_map(|o| o.params.iter())
+        .find(|p| {
+            p.location == ParamLocation::Header
+                && (p.wire_name.eq_ignore_ascii_case("x-ms-client-request-id") || p.wire_name.eq_ignore_ascii_case("client-request-id"))
+        })
+        .map(|p| p.wire_name.to_ascii_lowercase())
+        .or_else(|| {
+            openapi
+                .servers
+                .iter()
+                .any(|s| s.url.contains("management.azure.com"))
+                .then(|| "x-ms-client-request-id".to_owned())
+        });
+
+    let ir = ApiIr {
+        crate_name: crate_name.to_owned(),
+        title: openapi.info.title.clone(),
+        description: openapi.info.description.clone(),
+        version: openapi.info.version.clone(),
+        source_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        servers: servers(openapi),
+        types: type_defs,
+        operations,
+        security,
+        client_request_id_header,
+        envelope,
+        examples,
+    };
+    let warnings = warnings.into_iter().map(|d| relocate(spec, d)).collect();
+    Ok((ir, warnings))
+}
+
+/// Maps a diagnostic on the normalized document back to the user's file.
+fn relocate(spec: &LoadedSpec, d: Diagnostic) -> Diagnostic {
+    if d.location.file == spec.root_file {
+        Diagnostic { location: spec.locate(&d.location.pointer), message: d.message }
+    } else {
+        d
+    }
+}
+
+fn envelope_of(config: &Value) -> Option<EnvelopeIr> {
+    Some(EnvelopeIr {
+        result: config.get("result")?.as_str()?.to_owned(),
+        error: config.get("error")?.as_str()?.to_owned(),
+        request_id: config.get("request-id").and_then(Value::as_str).map(str::to_owned),
+    })
+}
+
+fn servers(openapi: &openapiv3::OpenAPI) -> Vec<ServerIr> {
+    openapi
+        .servers
+        .iter()
+        .map(|server| {
+            let mut variables = Vec::new();
+            let mut rest = server.url.as_str();
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else { break };
+                let name = &rest[open + 1..open + close];
+                let spec_var = server.variables.as_ref().and_then(|v| v.get(name));
+                let default = spec_var.map(|v| v.default.clone()).unwrap_or_default();
+                variables.push(ServerVariableIr {
+                    name: name.to_owned(),
+                    rust_name: names::field_name(name),
+                    is_whole_url: server.url.trim() == format!("{{{name}}}") || default.contains("://"),
+                    default,
+                    allowed: spec_var.map(|v| v.enumeration.clone()).unwrap_or_default(),
+                    description: spec_var.and_then(|v| v.description.clone()),
+                });
+                rest = &rest[open + close + 1..];
+            }
+            ServerIr { url: server.url.clone(), description: server.description.clone(), variables }
+        })
+        .collect()
+}
+
+/// Examples given on request and response media types whose schema is a named component.
+fn media_examples(openapi: &openapiv3::OpenAPI, types: &TypeBuilder<'_>) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let mut visit = |media: &MediaType| {
+        let Some(ReferenceOr::Reference { reference }) = &media.schema else { return };
+        let Some(TypeRef::Named(name)) = types.named_component(reference) else { return };
+        if let Some(example) = &media.example {
+            out.push((name.clone(), example.clone()));
+        }
+        for example in media.examples.values() {
+            if let ReferenceOr::Item(example) = example {
+                if let Some(value) = &example.value {
+                    out.push((name.clone(), value.clone()));
+                }
+            }
+        }
+    };
+    for (_, _, operation) in openapi.operations() {
+        if let Some(ReferenceOr::Item(body)) = &operation.request_body {
+            body.content.values().for_each(&mut visit);
+        }
+        for response in operation.responses.responses.values().chain(operation.responses.default.iter()) {
+            if let ReferenceOr::Item(response) = response {
+                response.content.values().for_each(&mut visit);
+            }
+        }
+    }
+    out
+}

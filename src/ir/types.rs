@@ -1,0 +1,489 @@
+//! Schemas → named Rust types.
+//!
+//! Component schemas that are objects or string enums become named types under their component
+//! name; primitive, array and map components are resolved to the type they describe (no alias).
+//! Inline objects and enums get a name from where they appear (`{Parent}{Property}`,
+//! `{Operation}Body`, …), made unique in one crate-wide [`NameScope`]. `allOf` members are
+//! merged into one struct.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names::{self, NameScope};
+use super::{EnumDef, EnumVariant, FieldDef, Primitive, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::error::{escape_pointer_token, Diagnostic, Location};
+
+/// What a component schema resolves to.
+#[derive(Debug, Clone)]
+enum ComponentShape {
+    /// A named type will be emitted.
+    Named(String),
+    /// Resolved to another type; no item of its own.
+    Resolved(TypeRef),
+    /// Being resolved (cycle guard for ref chains).
+    InProgress,
+}
+
+/// Builds [`TypeDef`]s from schemas, keeping names unique and stable.
+pub(crate) struct TypeBuilder<'a> {
+    openapi: &'a OpenAPI,
+    file: std::path::PathBuf,
+    scope: NameScope,
+    components: BTreeMap<String, ComponentShape>,
+    types: BTreeMap<String, TypeDef>,
+    /// Shared enums named by `x-ms-enum.name`, keyed by that name.
+    ms_enums: BTreeMap<String, String>,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) examples: Vec<(String, Value)>,
+}
+
+impl<'a> TypeBuilder<'a> {
+    /// A builder over `openapi`; `file` names the spec in diagnostics.
+    pub(crate) fn new(openapi: &'a OpenAPI, file: &std::path::Path) -> Self {
+        TypeBuilder {
+            openapi,
+            file: file.to_path_buf(),
+            scope: NameScope::new(),
+            components: BTreeMap::new(),
+            types: BTreeMap::new(),
+            ms_enums: BTreeMap::new(),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+            examples: Vec::new(),
+        }
+    }
+
+    fn at(&self, pointer: &str) -> Location {
+        Location::new(self.file.clone(), pointer)
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::new(self.at(pointer), message));
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(Diagnostic::new(self.at(pointer), message));
+    }
+
+    /// Reserves names for every component schema that becomes a named type, then builds them.
+    pub(crate) fn build_components(&mut self) {
+        let Some(components) = self.openapi.components.as_ref() else { return };
+        // Names first, so references between components resolve regardless of order.
+        for (key, schema) in &components.schemas {
+            if let ReferenceOr::Item(schema) = schema {
+                if becomes_named_type(schema) {
+                    let wanted = x_ms_enum_name(schema).unwrap_or_else(|| key.clone());
+                    let name = self.scope.claim(&names::type_name(&wanted));
+                    if let Some(enum_name) = x_ms_enum_name(schema) {
+                        self.ms_enums.insert(enum_name, name.clone());
+                    }
+                    self.components.insert(key.clone(), ComponentShape::Named(name));
+                }
+            }
+        }
+        for (key, schema) in &components.schemas {
+            let pointer = format!("/components/schemas/{}", escape_pointer_token(key));
+            match self.components.get(key).cloned() {
+                Some(ComponentShape::Named(name)) => {
+                    if let ReferenceOr::Item(schema) = schema {
+                        self.define_named(&name, schema, &pointer);
+                    }
+                }
+                _ => {
+                    self.resolve_component(key, &pointer);
+                }
+            }
+        }
+    }
+
+    /// The finished types, sorted by name.
+    pub(crate) fn into_types(self) -> (Vec<TypeDef>, Vec<Diagnostic>, Vec<Diagnostic>, Vec<(String, Value)>) {
+        (self.types.into_values().collect(), self.warnings, self.errors, self.examples)
+    }
+
+    /// Resolves a component that does not become a named type (primitive, array, map, ref chain).
+    fn resolve_component(&mut self, key: &str, pointer: &str) -> TypeRef {
+        match self.components.get(key) {
+            Some(ComponentShape::Named(name)) => return TypeRef::Named(name.clone()),
+            Some(ComponentShape::Resolved(t)) => return t.clone(),
+            Some(ComponentShape::InProgress) => {
+                self.error(pointer, format!("`$ref` cycle through `{key}` that never reaches a type"));
+                return TypeRef::Any;
+            }
+            None => {}
+        }
+        let Some(schema) = self.openapi.components.as_ref().and_then(|c| c.schemas.get(key)) else {
+            self.error(pointer, format!("`$ref` to `#/components/schemas/{key}`, which does not exist"));
+            return TypeRef::Any;
+        };
+        self.components.insert(key.to_owned(), ComponentShape::InProgress);
+        let context = names::type_name(key);
+        let resolved = self.type_of(schema, &context, pointer);
+        self.components.insert(key.to_owned(), ComponentShape::Resolved(resolved.clone()));
+        resolved
+    }
+
+    /// The type of a schema met at `pointer`; inline objects/enums are named after `context`.
+    pub(crate) fn type_of(&mut self, schema: &ReferenceOr<Schema>, context: &str, pointer: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.type_of_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.type_of_schema(schema, context, pointer),
+        }
+    }
+
+    fn type_of_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(key) if !key.contains('/') => {
+                let key = crate::error::unescape_pointer_token(key);
+                self.resolve_component(&key, &format!("{pointer}/$ref"))
+            }
+            _ => {
+                self.error(
+                    &format!("{pointer}/$ref"),
+                    format!("unsupported `$ref` target `{reference}` (expected `#/components/schemas/<name>`)"),
+                );
+                TypeRef::Any
+            }
+        }
+    }
+
+    /// The named type of a `#/components/schemas/<key>` reference, if it has one.
+    pub(crate) fn named_component(&self, reference: &str) -> Option<TypeRef> {
+        let key = crate::error::unescape_pointer_token(reference.strip_prefix("#/components/schemas/")?);
+        match self.components.get(&key)? {
+            ComponentShape::Named(name) => Some(TypeRef::Named(name.clone())),
+            _ => None,
+        }
+    }
+
+    /// Whether `name` is a struct built so far.
+    pub(crate) fn is_struct(&self, name: &str) -> bool {
+        self.types.get(name).is_some_and(|t| matches!(t.kind, TypeKind::Struct(_)))
+    }
+
+    /// Looks through a `$ref` to the schema it names (one level of components).
+    pub(crate) fn deref<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
+        let mut current = schema;
+        for _ in 0..64 {
+            match current {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => {
+                    let key = crate::error::unescape_pointer_token(reference.strip_prefix("#/components/schemas/")?);
+                    current = self.openapi.components.as_ref()?.schemas.get(&key)?;
+                }
+            }
+        }
+        None
+    }
+
+    fn type_of_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> TypeRef {
+        if becomes_named_type(schema) {
+            let name = match x_ms_enum_name(schema) {
+                Some(enum_name) => match self.ms_enums.get(&enum_name) {
+                    Some(existing) => return TypeRef::Named(existing.clone()),
+                    None => {
+                        let name = self.scope.claim(&names::type_name(&enum_name));
+                        self.ms_enums.insert(enum_name, name.clone());
+                        name
+                    }
+                },
+                None => self.scope.claim(&names::type_name(context)),
+            };
+            self.define_named(&name, schema, pointer);
+            return TypeRef::Named(name);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => TypeRef::Prim(string_primitive(&s.format)),
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Prim(integer_primitive(&i.format)),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Prim(number_primitive(&n.format)),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Prim(Primitive::Bool),
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => {
+                    let items = items.clone().unbox();
+                    let item = self.type_of(&items, &format!("{context}Item"), &format!("{pointer}/items"));
+                    TypeRef::List(Box::new(self.containable(item, pointer)))
+                }
+                None => TypeRef::List(Box::new(TypeRef::Any)),
+            },
+            SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), context, pointer),
+            SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+                if any.additional_properties.is_some() {
+                    self.map_type(any.additional_properties.as_ref(), context, pointer)
+                } else {
+                    TypeRef::Any
+                }
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                self.warn(pointer, "oneOf/anyOf is not supported yet; the value is kept as serde_json::Value");
+                TypeRef::Any
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(pointer, "`not` cannot be represented; the value is kept as serde_json::Value");
+                TypeRef::Any
+            }
+            _ => TypeRef::Any,
+        }
+    }
+
+    fn map_type(&mut self, additional: Option<&AdditionalProperties>, context: &str, pointer: &str) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(value_schema)) => {
+                let value = self.type_of(value_schema, &format!("{context}Value"), &format!("{pointer}/additionalProperties"));
+                TypeRef::Map(Box::new(self.containable(value, pointer)))
+            }
+            Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Any)),
+            _ => TypeRef::Any,
+        }
+    }
+
+    /// Types inside `Vec`/maps cannot use serde helper modules: formats that need one fall back
+    /// to their wire representation.
+    fn containable(&mut self, t: TypeRef, pointer: &str) -> TypeRef {
+        match t {
+            TypeRef::Prim(p @ (Primitive::DateTimeRfc1123 | Primitive::Bytes)) => {
+                self.warn(pointer, format!("{p:?} values inside arrays or maps are kept as strings"));
+                TypeRef::Prim(Primitive::String)
+            }
+            TypeRef::Prim(Primitive::UnixTime) => TypeRef::Prim(Primitive::I64),
+            other => other,
+        }
+    }
+
+    fn define_named(&mut self, name: &str, schema: &Schema, pointer: &str) {
+        let doc = doc_of(schema);
+        if let Some(example) = &schema.schema_data.example {
+            self.examples.push((name.to_owned(), example.clone()));
+        }
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => TypeKind::Enum(self.enum_def(schema, &s.enumeration, pointer)),
+            _ => TypeKind::Struct(self.struct_def(name, schema, pointer)),
+        };
+        self.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), doc, kind, origin: pointer.to_owned() });
+    }
+
+    fn enum_def(&mut self, schema: &Schema, values: &[Option<String>], pointer: &str) -> EnumDef {
+        let ms_enum = schema.schema_data.extensions.get("x-ms-enum");
+        let extensible = ms_enum.and_then(|e| e.get("modelAsString")).and_then(Value::as_bool).unwrap_or(true);
+        let described: BTreeMap<String, (Option<String>, Option<String>)> = ms_enum
+            .and_then(|e| e.get("values"))
+            .and_then(Value::as_array)
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|v| {
+                        let value = v.get("value").map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))?;
+                        let desc = v.get("description").and_then(Value::as_str).map(str::to_owned);
+                        let name = v.get("name").and_then(Value::as_str).map(str::to_owned);
+                        Some((value, (name, desc)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut scope = NameScope::with_reserved(["UnknownValue"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in values.iter().flatten() {
+            if !seen.insert(value.clone()) {
+                self.warn(pointer, format!("duplicate enum value `{value}` ignored"));
+                continue;
+            }
+            let (given_name, doc) = described.get(value).cloned().unwrap_or((None, None));
+            let rust_name = scope.claim(&names::variant_name(given_name.as_deref().unwrap_or(value)));
+            variants.push(EnumVariant { rust_name, wire_value: value.clone(), doc });
+        }
+        if values.iter().any(Option::is_none) {
+            self.warn(pointer, "`null` in a string enum is expressed through `nullable`; ignored as a value");
+        }
+        EnumDef { variants, extensible }
+    }
+
+    fn struct_def(&mut self, name: &str, schema: &Schema, pointer: &str) -> StructDef {
+        let mut def = StructDef::default();
+        let mut field_scope = NameScope::new();
+        let mut seen_wire = BTreeSet::new();
+        self.collect_fields(name, schema, pointer, &mut def, &mut field_scope, &mut seen_wire, 0);
+        def
+    }
+
+    /// Adds the properties of `schema` (and, for `allOf`, of every member) to `def`.
+    #[allow(clippy::too_many_arguments)]
+    fn collect_fields(
+        &mut self,
+        owner: &str,
+        schema: &Schema,
+        pointer: &str,
+        def: &mut StructDef,
+        field_scope: &mut NameScope,
+        seen_wire: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            self.error(pointer, "allOf nesting deeper than 32 levels (a cycle?)");
+            return;
+        }
+        let (properties, required, additional, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref(), &[][..]),
+            SchemaKind::Any(a) => (&a.properties, &a.required, a.additional_properties.as_ref(), &a.all_of[..]),
+            SchemaKind::AllOf { all_of } => {
+                for (i, member) in all_of.iter().enumerate() {
+                    self.collect_member(owner, member, &format!("{pointer}/allOf/{i}"), def, field_scope, seen_wire, depth);
+                }
+                return;
+            }
+            _ => return,
+        };
+        for (i, member) in all_of.iter().enumerate() {
+            self.collect_member(owner, member, &format!("{pointer}/allOf/{i}"), def, field_scope, seen_wire, depth);
+        }
+        for (wire, property) in properties {
+            if !seen_wire.insert(wire.clone()) {
+                continue; // a later allOf member repeating a base property: the first wins
+            }
+            let prop_pointer = format!("{pointer}/properties/{}", escape_pointer_token(wire));
+            let property = property.clone().unbox();
+            let target = self.deref(&property).cloned();
+            let given = target.as_ref().and_then(|s| s.schema_data.extensions.get("x-ms-client-name")).and_then(Value::as_str);
+            let rust_name = field_scope.claim(&names::field_name(given.unwrap_or(wire)));
+            let context = format!("{owner}{}", names::type_name(wire));
+            let ty = self.type_of(&property, &context, &prop_pointer);
+            let (nullable, read_only, secret, doc) = match (&property, target.as_ref()) {
+                (ReferenceOr::Item(s), _) => field_flags(s),
+                (ReferenceOr::Reference { .. }, Some(s)) => {
+                    let (nullable, read_only, secret, _) = field_flags(s);
+                    (nullable, read_only, secret, None)
+                }
+                _ => (false, false, false, None),
+            };
+            def.fields.push(FieldDef {
+                rust_name,
+                wire_name: wire.clone(),
+                doc,
+                ty,
+                required: required.contains(wire),
+                nullable,
+                read_only,
+                secret,
+                boxed: false,
+            });
+        }
+        if def.additional_properties.is_none() {
+            match additional {
+                Some(AdditionalProperties::Schema(s)) => {
+                    let t = self.type_of(s, &format!("{owner}Value"), &format!("{pointer}/additionalProperties"));
+                    def.additional_properties = Some(self.containable(t, pointer));
+                }
+                Some(AdditionalProperties::Any(true)) => def.additional_properties = Some(TypeRef::Any),
+                _ => {}
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_member(
+        &mut self,
+        owner: &str,
+        member: &ReferenceOr<Schema>,
+        pointer: &str,
+        def: &mut StructDef,
+        field_scope: &mut NameScope,
+        seen_wire: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        match self.deref(member).cloned() {
+            Some(schema) => {
+                let member_pointer = match member {
+                    ReferenceOr::Reference { reference } => reference.trim_start_matches('#').to_owned(),
+                    ReferenceOr::Item(_) => pointer.to_owned(),
+                };
+                self.collect_fields(owner, &schema, &member_pointer, def, field_scope, seen_wire, depth + 1)
+            }
+            None => {
+                if let ReferenceOr::Reference { reference } = member {
+                    self.error(&format!("{pointer}/$ref"), format!("`$ref` to `{reference}`, which does not exist"));
+                }
+            }
+        }
+    }
+}
+
+/// Objects with properties (or allOf), and string enums, become named types.
+fn becomes_named_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(a) => !a.properties.is_empty() || !a.all_of.is_empty(),
+        _ => false,
+    }
+}
+
+fn x_ms_enum_name(schema: &Schema) -> Option<String> {
+    if !matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty()) {
+        return None;
+    }
+    schema.schema_data.extensions.get("x-ms-enum")?.get("name")?.as_str().map(str::to_owned)
+}
+
+/// Documentation of a schema: its title and description.
+pub(crate) fn doc_of(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (Some(t), Some(d)) if !d.trim().is_empty() && t.trim() != d.trim() => Some(format!("{}\n\n{}", t.trim(), d.trim())),
+        (_, Some(d)) if !d.trim().is_empty() => Some(d.trim().to_owned()),
+        (Some(t), _) if !t.trim().is_empty() => Some(t.trim().to_owned()),
+        _ => None,
+    }
+}
+
+fn field_flags(schema: &Schema) -> (bool, bool, bool, Option<String>) {
+    let data = &schema.schema_data;
+    let ext = &data.extensions;
+    let nullable = data.nullable || ext.get("x-nullable").and_then(Value::as_bool).unwrap_or(false);
+    let read_only = data.read_only
+        || ext
+            .get("x-ms-mutability")
+            .and_then(Value::as_array)
+            .is_some_and(|m| m.len() == 1 && m[0].as_str() == Some("read"));
+    let password = matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
+    let secret = password || ext.get("x-ms-secret").and_then(Value::as_bool).unwrap_or(false);
+    (nullable, read_only, secret, doc_of(schema))
+}
+
+/// The primitive for a `type: string` schema's format.
+pub(crate) fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Primitive::Bytes,
+        VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
+            "uuid" => Primitive::Uuid,
+            "date-time-rfc1123" | "date-time-rfc7231" => Primitive::DateTimeRfc1123,
+            "base64url" => Primitive::String,
+            _ => Primitive::String,
+        },
+        _ => Primitive::String,
+    }
+}
+
+/// The primitive for a `type: integer` schema's format.
+pub(crate) fn integer_primitive(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Primitive {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "unixtime" => Primitive::UnixTime,
+        _ => Primitive::I64,
+    }
+}
+
+/// The primitive for a `type: number` schema's format.
+pub(crate) fn number_primitive(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> Primitive {
+    match format {
+        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
+        _ => Primitive::F64,
+    }
+}

@@ -1,0 +1,124 @@
+//! Reading one file into a JSON value: UTF-8 byte-order mark, JSON (with the trailing commas some
+//! published specs contain) or YAML.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Diagnostic, Error, Location, Result};
+
+/// Parses the bytes of a spec file. JSON is tried when the first meaningful character is `{` or
+/// `[`, YAML otherwise. Returns the document and warnings (e.g. a trailing comma was accepted).
+pub fn parse_document(path: &Path, bytes: &[u8]) -> Result<(Value, Vec<Diagnostic>)> {
+    let whole = Location::new(path, "");
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| Error::spec(whole.clone(), format!("not UTF-8 text: {e}")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut warnings = Vec::new();
+    let first = text.trim_start().chars().next();
+    let value = if matches!(first, Some('{') | Some('[')) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => v,
+            Err(strict_error) => {
+                let (relaxed, removed) = strip_trailing_commas(text);
+                match (removed.is_empty(), serde_json::from_str::<Value>(&relaxed)) {
+                    (false, Ok(v)) => {
+                        for line in removed {
+                            warnings.push(Diagnostic::new(
+                                whole.clone(),
+                                format!("line {line}: trailing comma is not valid JSON; accepted"),
+                            ));
+                        }
+                        v
+                    }
+                    _ => {
+                        return Err(Error::spec(
+                            whole,
+                            format!(
+                                "not valid JSON: {strict_error} (line {}, column {})",
+                                strict_error.line(),
+                                strict_error.column()
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
+    } else {
+        serde_yaml::from_str::<Value>(text)
+            .map_err(|e| Error::spec(whole.clone(), format!("not valid YAML or JSON: {e}")))?
+    };
+    if !value.is_object() {
+        return Err(Error::spec(whole, "the document is not an object (expected an OpenAPI or Swagger document)"));
+    }
+    Ok((value, warnings))
+}
+
+/// Removes commas that directly precede `}` or `]` (ignoring whitespace), outside strings.
+/// Returns the new text and the 1-based line numbers of the removed commas.
+fn strip_trailing_commas(text: &str) -> (String, Vec<usize>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut removed = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut line = 1;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        } else if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}') | Some(']')) {
+                removed.push(line);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    (out, removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_with_bom_and_trailing_comma() {
+        let text = "\u{feff}{\"a\": [1, 2,],\n \"b\": \"x,]\",\n}";
+        let (v, w) = parse_document(Path::new("t.json"), text.as_bytes()).unwrap();
+        assert_eq!(v["a"], serde_json::json!([1, 2]));
+        assert_eq!(v["b"], "x,]");
+        assert_eq!(w.len(), 2);
+        assert!(w[0].message.contains("line 1"), "{}", w[0]);
+        assert!(w[1].message.contains("line 2"), "{}", w[1]);
+    }
+
+    #[test]
+    fn yaml_with_integer_keys() {
+        let text = "openapi: 3.0.3\nresponses:\n  200:\n    description: ok\n";
+        let (v, _) = parse_document(Path::new("t.yaml"), text.as_bytes()).unwrap();
+        assert_eq!(v["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn garbage_is_an_error_naming_the_file() {
+        let err = parse_document(Path::new("bad.yaml"), b"{ not: [valid").unwrap_err();
+        assert!(err.to_string().starts_with("bad.yaml: not valid JSON"), "{err}");
+        let err = parse_document(Path::new("bad.yaml"), b"- just\n- a list\n").unwrap_err();
+        assert!(err.to_string().contains("not an object"), "{err}");
+    }
+}
