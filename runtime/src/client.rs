@@ -6,7 +6,7 @@
 //! 1. reports a rejection recorded while the request was built ([`Error::Validation`]) and
 //!    refuses plain-`http` URLs to non-loopback hosts unless explicitly allowed;
 //! 2. picks the client request id (a fresh UUID v4, the same on every retry) when
-//!    [`ClientOptions::client_request_id_header`] is set and the request lacks that header;
+//!    [`ClientOptions::client_request_id_header`] is configured and the request lacks that header;
 //! 3. per attempt: clones the request, sets `User-Agent`, runs
 //!    [`Interceptor::modify_before_signing`], the credential, and
 //!    [`Interceptor::read_before_transmit`]; sends it with the request timeout; reads the body
@@ -128,10 +128,17 @@ impl ClientOptions {
         self
     }
 
-    /// Header carrying a per-call UUID, e.g. `x-ms-client-request-id` (ARM) or
-    /// `client-request-id` (Batch); `None` (default) sends none.
-    pub fn client_request_id_header(mut self, name: Option<&'static str>) -> Self {
-        self.client_request_id_header = name;
+    /// Sends a fresh UUID v4 per call in header `name`, e.g. `x-ms-client-request-id` (ARM)
+    /// or `client-request-id` (Batch); by default none is sent. The same id is used on every
+    /// retry, a value the request already carries is kept, and errors record it.
+    pub fn client_request_id_header(mut self, name: &'static str) -> Self {
+        self.client_request_id_header = Some(name);
+        self
+    }
+
+    /// Sends no client request id (the default).
+    pub fn without_client_request_id(mut self) -> Self {
+        self.client_request_id_header = None;
         self
     }
 

@@ -39,6 +39,11 @@ pub trait ErrorBody {
     fn message(&self) -> Option<&str> {
         None
     }
+    /// Request id carried in the body (Volcengine `ResponseMetadata.RequestId`); used when no
+    /// request-id header is present.
+    fn request_id(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Best-effort extraction for untyped bodies: ARM (`error.code`/`error.message`), flat
@@ -55,6 +60,10 @@ impl ErrorBody for serde_json::Value {
             .or_else(|| nested_str(self, &["message"]))
             .or_else(|| nested_str(self, &["message", "value"]))
             .or_else(|| nested_str(self, &["ResponseMetadata", "Error", "Message"]))
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        nested_str(self, &["ResponseMetadata", "RequestId"])
     }
 }
 
@@ -294,8 +303,9 @@ impl<E> Error<E> {
     }
 
     /// Changes the body type, dropping a typed body (an `Api` error keeps status, headers,
-    /// ids, raw body, code and message); every other variant is unchanged.
-    pub fn retype<F>(self) -> Error<F> {
+    /// ids, raw body, code and message); every other variant is unchanged. Used to turn the
+    /// untyped error of [`crate::ClientCore::new`] into a client's own error type.
+    pub fn into_body_type<F>(self) -> Error<F> {
         self.map_api(ApiError::without_body)
     }
 

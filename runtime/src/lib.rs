@@ -3,11 +3,15 @@
 //! Generated crates depend on this crate for everything that is not specific to one API:
 //! the HTTP pipeline ([`ClientCore`]), request building ([`Request`], [`path`], [`query`]),
 //! credentials and request signing ([`auth`]), retries ([`retry`]), the error type
-//! ([`Error`]) and serde helpers for wire formats ([`serde_helpers`]).
+//! ([`Error`]), serde helpers for wire formats ([`serde_helpers`]), parameter checks
+//! ([`validate`]), text forms of typed values ([`format`](mod@format)) and helpers for generated tests
+//! ([`testing`]).
 
 pub mod auth;
 pub mod client;
+mod envelope;
 pub mod error;
+pub mod format;
 pub mod interceptor;
 pub mod path;
 pub mod query;
@@ -15,7 +19,9 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod serde_helpers;
+pub mod testing;
 mod transport;
+pub mod validate;
 
 pub use client::{ClientCore, ClientOptions};
 pub use error::{ApiError, Error, ErrorBody};
@@ -25,3 +31,16 @@ pub use request::{OperationMeta, Request};
 pub use response::RawResponse;
 pub use retry::RetryOptions;
 pub use transport::DEFAULT_MAX_RESPONSE_BODY;
+
+/// Boxed `Send` future, the `IntoFuture` type of generated request builders.
+pub use futures::future::BoxFuture;
+
+// Crates whose types appear in the public API, re-exported so generated code needs no
+// direct dependency on them (and always agrees on their versions).
+pub use bytes;
+pub use chrono;
+pub use http;
+pub use reqwest;
+pub use serde_json;
+pub use url;
+pub use uuid;

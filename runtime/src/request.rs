@@ -84,6 +84,22 @@ impl Request {
         Ok(())
     }
 
+    /// Adds a cookie `name=value` to the `Cookie` header (joined with `; `). The value is
+    /// percent-encoded like a query value, so it cannot end the cookie or inject a header.
+    pub fn cookie<E>(&mut self, name: &'static str, value: &str) -> Result<(), Error<E>> {
+        if name.is_empty() || name.bytes().any(|b| !b.is_ascii_graphic() || b"()<>@,;:\\\"/[]?={}".contains(&b)) {
+            return Err(Error::validation(name, "not a valid cookie name"));
+        }
+        let pair = format!("{name}={}", query::encode_component(value));
+        let joined = match self.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) if !existing.is_empty() => format!("{existing}; {pair}"),
+            _ => pair,
+        };
+        let value = header_value(&joined).map_err(|reason| Error::validation(name, reason))?;
+        self.headers.insert(http::header::COOKIE, value);
+        Ok(())
+    }
+
     /// Serializes `body` as JSON and sets `Content-Type: application/json` unless a content
     /// type was already set.
     pub fn json<E, T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error<E>> {

@@ -125,13 +125,13 @@ impl RawResponse {
         } else {
             None
         };
-        let (code, message) = match (&typed, &untyped) {
-            (Some(body), _) => (owned(body.code()), owned(body.message())),
-            (None, Some(value)) => (owned(value.code()), owned(value.message())),
-            (None, None) => (None, None),
+        let (code, message, body_request_id) = match (&typed, &untyped) {
+            (Some(body), _) => (owned(body.code()), owned(body.message()), owned(body.request_id())),
+            (None, Some(value)) => (owned(value.code()), owned(value.message()), owned(value.request_id())),
+            (None, None) => (None, None, None),
         };
         let code = code.or_else(|| owned(self.header_str("x-ms-error-code")));
-        let request_id = owned(self.request_id());
+        let request_id = owned(self.request_id()).or(body_request_id);
         let raw_body = raw_body_text(&self.body);
         Error::Api(Box::new(ApiError::new(
             self.status,

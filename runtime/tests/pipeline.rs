@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use http::{Method, StatusCode};
-use restsmith_runtime::auth::{ApiKey, BearerToken, Credential, CredentialError};
+use restsmith_runtime::auth::{ApiKey, BasicAuth, BearerToken, Credential, CredentialError};
 use restsmith_runtime::error::{TimeoutPhase, TransportErrorKind};
 use restsmith_runtime::{
     path, AttemptContext, ClientCore, ClientOptions, Error, Interceptor, OperationMeta, Query,
@@ -365,7 +365,7 @@ async fn user_agent_and_client_request_id_are_stable_across_retries() {
         &server.uri(),
         ClientOptions::default()
             .retry(fast_retry())
-            .client_request_id_header(Some("x-ms-client-request-id"))
+            .client_request_id_header("x-ms-client-request-id")
             .user_agent_suffix("myapp/2"),
         None,
     );
@@ -417,7 +417,7 @@ async fn client_request_id_is_recorded_in_errors() {
         .await;
     let core = client(
         &server.uri(),
-        ClientOptions::default().client_request_id_header(Some("client-request-id")),
+        ClientOptions::default().client_request_id_header("client-request-id"),
         None,
     );
     let err: Error = call(&core, &GET, "/x")
@@ -434,7 +434,7 @@ async fn client_request_id_is_recorded_in_errors() {
         &refused_endpoint(),
         ClientOptions::default()
             .retry(RetryOptions::none())
-            .client_request_id_header(Some("client-request-id")),
+            .client_request_id_header("client-request-id"),
         None,
     );
     let err = call(&core, &GET, "/x").await.expect_err("refused");
@@ -467,13 +467,19 @@ async fn credentials_are_applied() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
+    Mock::given(url_path("/basic"))
+        .and(header("authorization", "Basic dXNlcjpwQHNz"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(401))
         .with_priority(10)
         .mount(&server)
         .await;
 
-    let cases: [(&str, Arc<dyn Credential>); 4] = [
+    let cases: [(&str, Arc<dyn Credential>); 5] = [
+        ("/basic", Arc::new(BasicAuth::new("user", "p@ss"))),
         ("/bearer", Arc::new(BearerToken::new("tok-123"))),
         (
             "/header",
@@ -509,6 +515,7 @@ async fn credential_headers_are_sensitive_and_debug_redacts() {
         Arc::new(BearerToken::new("s3cr3t-bearer")) as Arc<dyn Credential>,
         Arc::new(ApiKey::header("x-sddc-token", "s3cr3t-key")),
         Arc::new(ApiKey::cookie("sid", "s3cr3t-cookie")),
+        Arc::new(BasicAuth::new("user", "s3cr3t-password")),
     ] {
         let mut request = Request::new(&GET, url.clone());
         credential
@@ -848,4 +855,21 @@ async fn json_body_and_base_path_reach_the_server() {
     assert_eq!(body["ok"], true);
     let sent = server.received_requests().await.expect("recording on");
     assert_eq!(sent[0].body, br#"{"spec":{"name":"n"}}"#);
+}
+
+#[test]
+fn pipeline_types_are_thread_safe() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn std_error<T: std::error::Error + Send + Sync + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<ClientCore>();
+    send_sync::<RawResponse>();
+    send_sync::<Request>();
+    std_error::<Error>();
+    std_error::<Error<String>>();
+    let core = client("https://h.example", ClientOptions::default(), None);
+    let pending = core.send::<()>(core.request(&GET, "/things/1", &Query::new()));
+    send(&pending);
+    let polling = core.get_url::<()>(&GET, url::Url::parse("https://h.example/op").expect("url"));
+    send(&polling);
 }

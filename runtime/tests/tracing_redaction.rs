@@ -99,7 +99,7 @@ async fn spans_name_operation_and_attempts_without_secrets() {
         &server.uri(),
         Some(credential),
         ClientOptions::default()
-            .client_request_id_header(Some("x-ms-client-request-id"))
+            .client_request_id_header("x-ms-client-request-id")
             .retry(
                 RetryOptions::default()
                     .with_jitter(false)

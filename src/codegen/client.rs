@@ -20,6 +20,47 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
         None => TokenStream::new(),
     };
     let methods = ir.operations.iter().map(operation_method);
+    let settings = &ir.client_settings;
+    let setting_fields = settings.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(&p.ty, &quote!(crate::models::));
+        quote!(pub(crate) #name: #ty,)
+    });
+    let setting_args: Vec<TokenStream> = settings
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = argument_type(p);
+            quote!(#name: #ty,)
+        })
+        .collect();
+    let setting_pass: Vec<TokenStream> = settings.iter().map(|p| { let n = ident(&p.rust_name); quote!(#n,) }).collect();
+    let setting_inits = settings.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        super::operations::field_init(p, &name)
+    });
+    let setting_getters = settings.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(&p.ty, &quote!(crate::models::));
+        let mut lines = vec![format!("The client setting `{}` sent with every operation that uses it.", p.wire_name)];
+        let spec = param_doc(p);
+        if !spec.is_empty() {
+            lines.push(String::new());
+            lines.extend(spec);
+        }
+        let doc = lines_to_doc(&lines);
+        quote!(#doc pub fn #name(&self) -> &#ty { &self.#name })
+    });
+    let settings_doc = if settings.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Client settings: {}.",
+            settings.iter().map(|p| format!("`{}` (`{}`)", p.rust_name, p.wire_name)).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let new_doc = format!(" Creates a client for `endpoint` that authenticates with `credential`.{settings_doc}");
+    let with_options_doc = format!(" Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.{settings_doc}");
     quote! {
         //! The API client.
 
@@ -27,28 +68,31 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         pub struct Client {
             core: ::restsmith_runtime::ClientCore,
+            #(#setting_fields)*
         }
 
         impl Client {
             #endpoint_items
 
-            /// Creates a client for `endpoint` that authenticates with `credential`.
-            pub fn new(endpoint: &str, credential: impl ::restsmith_runtime::auth::Credential + 'static) -> ::std::result::Result<Self, crate::Error> {
-                Self::with_options(endpoint, ::std::option::Option::Some(::std::sync::Arc::new(credential)), ::restsmith_runtime::ClientOptions::default())
+            #[doc = #new_doc]
+            pub fn new(endpoint: &str, credential: impl ::restsmith_runtime::auth::Credential + 'static, #(#setting_args)*) -> ::std::result::Result<Self, crate::Error> {
+                Self::with_options(endpoint, ::std::option::Option::Some(::std::sync::Arc::new(credential)), #(#setting_pass)* ::restsmith_runtime::ClientOptions::default())
             }
 
-            /// Creates a client with explicit options (retries, timeouts, a preconfigured
-            /// `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
+            #[doc = #with_options_doc]
             pub fn with_options(
                 endpoint: &str,
                 credential: ::std::option::Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
+                #(#setting_args)*
                 options: ::restsmith_runtime::ClientOptions,
             ) -> ::std::result::Result<Self, crate::Error> {
                 #client_request_id
                 let core = ::restsmith_runtime::ClientCore::new(endpoint, credential, options, env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
                     .map_err(::restsmith_runtime::Error::into_body_type)?;
-                ::std::result::Result::Ok(Self { core })
+                ::std::result::Result::Ok(Self { core, #(#setting_inits)* })
             }
+
+            #(#setting_getters)*
 
             /// The endpoint requests are sent to.
             pub fn endpoint(&self) -> &::restsmith_runtime::url::Url {
@@ -238,8 +282,8 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                         access_key_id: impl ::std::convert::Into<::std::string::String>,
                         secret_access_key: impl ::std::convert::Into<::std::string::String>,
                         region: impl ::std::convert::Into<::std::string::String>,
-                    ) -> ::restsmith_runtime::auth::volcengine::VolcengineSigner {
-                        ::restsmith_runtime::auth::volcengine::VolcengineSigner::new(access_key_id, secret_access_key, #service, region)
+                    ) -> ::restsmith_runtime::auth::VolcengineSigner {
+                        ::restsmith_runtime::auth::VolcengineSigner::new(access_key_id, secret_access_key, #service, region)
                     }
                 }
             }
@@ -254,8 +298,8 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                     pub fn #name(
                         account: impl ::std::convert::Into<::std::string::String>,
                         key_base64: &str,
-                    ) -> ::std::result::Result<::restsmith_runtime::auth::azure_shared_key::SharedKeySigner, ::restsmith_runtime::auth::CredentialError> {
-                        ::restsmith_runtime::auth::azure_shared_key::SharedKeySigner::new(account, key_base64)
+                    ) -> ::std::result::Result<::restsmith_runtime::auth::SharedKeySigner, ::restsmith_runtime::auth::CredentialError> {
+                        ::restsmith_runtime::auth::SharedKeySigner::new(account, key_base64)
                     }
                 }
             }

@@ -23,6 +23,15 @@ pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
     }
     let code = find_path(ir, name, &|f| is_string(&f.ty) && f.wire_name.eq_ignore_ascii_case("code"), 0);
     let message = find_path(ir, name, &|f| f.wire_name.eq_ignore_ascii_case("message") && message_like(ir, &f.ty), 0);
+    let request_id = find_path(ir, name, &|f| is_string(&f.ty) && normalized(&f.wire_name) == "requestid", 0);
+    let request_id_body = request_id.map(|path| accessor(ir, &path));
+    let request_id_fn = request_id_body.map(|body| {
+        quote! {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                #body
+            }
+        }
+    });
     let code_body = code.map(|path| accessor(ir, &path)).unwrap_or_else(|| quote!(::std::option::Option::None));
     let message_body = message.map(|path| accessor(ir, &path)).unwrap_or_else(|| quote!(::std::option::Option::None));
     let ty = ident(name);
@@ -34,8 +43,14 @@ pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
             fn message(&self) -> ::std::option::Option<&str> {
                 #message_body
             }
+            #request_id_fn
         }
     })
+}
+
+/// Lower-case letters and digits only: `RequestId`, `request_id`, `request-id` → `requestid`.
+fn normalized(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 fn is_string(t: &TypeRef) -> bool {

@@ -66,6 +66,16 @@ pub fn argument_conversion(p: &ParamIr, name: &TokenStream) -> TokenStream {
     }
 }
 
+/// A struct field initializer `name: conversion`, or the shorthand `name` when nothing converts.
+pub fn field_init(p: &ParamIr, name: &proc_macro2::Ident) -> TokenStream {
+    let conv = argument_conversion(p, &quote!(#name));
+    if *name == conv.to_string() {
+        quote!(#name,)
+    } else {
+        quote!(#name: #conv,)
+    }
+}
+
 fn stored_type(p: &ParamIr) -> TokenStream {
     type_tokens(&p.ty, &models_path())
 }
@@ -97,10 +107,9 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let name = ident(&p.rust_name);
         let ty = stored_type(p);
         let arg_ty = argument_type(p);
-        let conv = argument_conversion(p, &quote!(#name));
         fields.push(quote!(#name: #ty,));
         ctor_args.push(quote!(#name: #arg_ty));
-        ctor_inits.push(quote!(#name: #conv,));
+        ctor_inits.push(field_init(p, &name));
     }
     if let Some(b) = &op.body {
         let ty = type_tokens(&b.ty, &models_path());
@@ -237,6 +246,18 @@ fn text_arg(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     }
 }
 
+/// An expression implementing `AsRef<str>` (a reference or an owned `String`, never a borrow of
+/// a temporary) for generic arguments such as `Query::push`.
+fn text_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Prim(Primitive::String) => quote!(#value),
+        TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+            quote!(#value.as_str())
+        }
+        _ => text_owned(ir, t, value),
+    }
+}
+
 /// An owned `String` for a value of type `t` held in `value` (a reference).
 fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
@@ -244,10 +265,12 @@ fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
         TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(#value.as_str().to_owned())
         }
-        _ => {
-            let arg = text_arg(ir, t, value);
-            quote!((#arg).to_owned())
-        }
+        TypeRef::Prim(Primitive::DateTime) => quote!(::restsmith_runtime::format::date_time(#value)),
+        TypeRef::Prim(Primitive::DateTimeRfc1123) => quote!(::restsmith_runtime::format::rfc1123(#value)),
+        TypeRef::Prim(Primitive::UnixTime) => quote!(#value.timestamp().to_string()),
+        TypeRef::Prim(Primitive::Bytes) => quote!(::restsmith_runtime::format::base64(#value)),
+        TypeRef::Prim(_) => quote!(#value.to_string()),
+        _ => quote!(::restsmith_runtime::format::json(#value)),
     }
 }
 
@@ -274,17 +297,15 @@ fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
                 calls.push(quote!(::restsmith_runtime::validate::length(#name, #value, #min, #max)?;));
             }
         }
-        TypeRef::Prim(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64) => {
-            if v.minimum.is_some() || v.maximum.is_some() {
-                let (min, max) = (opt_f64(v.minimum), opt_f64(v.maximum));
-                calls.push(quote!(::restsmith_runtime::validate::range(#name, *#value as f64, #min, #max)?;));
-            }
+        TypeRef::Prim(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64)
+            if v.minimum.is_some() || v.maximum.is_some() =>
+        {
+            let (min, max) = (opt_f64(v.minimum), opt_f64(v.maximum));
+            calls.push(quote!(::restsmith_runtime::validate::range(#name, *#value as f64, #min, #max)?;));
         }
-        TypeRef::List(_) => {
-            if v.min_items.is_some() || v.max_items.is_some() {
-                let (min, max) = (opt_usize(v.min_items), opt_usize(v.max_items));
-                calls.push(quote!(::restsmith_runtime::validate::items(#name, #value.len(), #min, #max)?;));
-            }
+        TypeRef::List(_) if v.min_items.is_some() || v.max_items.is_some() => {
+            let (min, max) = (opt_usize(v.min_items), opt_usize(v.max_items));
+            calls.push(quote!(::restsmith_runtime::validate::items(#name, #value.len(), #min, #max)?;));
         }
         _ => {}
     }
@@ -292,17 +313,27 @@ fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
 }
 
 /// Runs `f` with an expression for the parameter's value (a reference), only when it is set.
-fn with_value(p: &ParamIr, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
+/// Where a parameter's value lives: on the request builder, or on the client for settings.
+fn value_place(p: &ParamIr) -> TokenStream {
     let name = ident(&p.rust_name);
+    if p.client_setting {
+        quote!(self.client.#name)
+    } else {
+        quote!(self.#name)
+    }
+}
+
+fn with_value(p: &ParamIr, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStream {
+    let place = value_place(p);
     if let Some(constant) = &p.constant {
         return f(&quote!(#constant));
     }
-    if p.required {
+    if p.required || p.client_setting {
         let body = f(&quote!(value));
-        quote!({ let value = &self.#name; #body })
+        quote!({ let value = &#place; #body })
     } else {
         let body = f(&quote!(value));
-        quote!(if let ::std::option::Option::Some(value) = &self.#name { #body })
+        quote!(if let ::std::option::Option::Some(value) = &#place { #body })
     }
 }
 
@@ -329,13 +360,13 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             if let Some(constant) = &p.constant {
                 return quote!(path.push_str(&::restsmith_runtime::path::segment(#constant));)
             }
-            let name = ident(&p.rust_name);
+            let place = value_place(p);
             let rust_name = &p.rust_name;
             match p.encoding {
-                ParamEncoding::ArmScope => quote!(path.push_str(&::restsmith_runtime::path::arm_scope(#rust_name, &self.#name)?);),
+                ParamEncoding::ArmScope => quote!(path.push_str(&::restsmith_runtime::path::arm_scope(#rust_name, &#place)?);),
                 _ => {
                     let text = text_arg(ir, &p.ty, &quote!(value));
-                    quote!({ let value = &self.#name; path.push_str(&::restsmith_runtime::path::segment(#text)); })
+                    quote!({ let value = &#place; path.push_str(&::restsmith_runtime::path::segment(#text)); })
                 }
             }
         }
@@ -362,7 +393,7 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
                 quote!(query.push_form_array(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>(), #explode);)
             }
             _ => {
-                let text = text_arg(ir, &p.ty, value);
+                let text = text_value(ir, &p.ty, value);
                 quote!(query.push(#wire, #text);)
             }
         })

@@ -43,9 +43,11 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
     let security = security_schemes(openapi, file, &mut errors);
 
     let media_examples = media_examples(openapi, &types);
-    let (mut type_defs, mut type_warnings, mut type_errors, mut examples) = types.into_types();
-    warnings.append(&mut type_warnings);
-    errors.append(&mut type_errors);
+    let built = types.finish();
+    let mut type_defs = built.types;
+    let mut examples = built.examples;
+    warnings.extend(built.warnings);
+    errors.extend(built.errors);
     examples.extend(media_examples);
     examples.sort_by(|a, b| a.0.cmp(&b.0));
     examples.dedup();
@@ -75,6 +77,12 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
                 .then(|| "x-ms-client-request-id".to_owned())
         });
 
+    let mut client_settings: Vec<super::ParamIr> = Vec::new();
+    for p in operations.iter().flat_map(|o| o.params.iter()).filter(|p| p.client_setting && p.constant.is_none()) {
+        if !client_settings.iter().any(|c| c.rust_name == p.rust_name) {
+            client_settings.push(p.clone());
+        }
+    }
     let ir = ApiIr {
         crate_name: crate_name.to_owned(),
         title: openapi.info.title.clone(),
@@ -85,6 +93,7 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
         types: type_defs,
         operations,
         security,
+        client_settings,
         client_request_id_header,
         envelope,
         examples,

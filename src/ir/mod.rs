@@ -37,6 +37,9 @@ pub struct ApiIr {
     pub operations: Vec<OperationIr>,
     /// Security schemes, in spec order.
     pub security: Vec<SecuritySchemeIr>,
+    /// Values set once on the client and sent with every operation that declares them
+    /// (`x-ms-parameter-location: client`, e.g. the subscription id), in first-use order.
+    pub client_settings: Vec<ParamIr>,
     /// Header that carries a client-generated request id, if the API has one.
     pub client_request_id_header: Option<String>,
     /// Response envelope (`x-restsmith-envelope`), if the API wraps bodies.

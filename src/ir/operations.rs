@@ -224,6 +224,11 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         let rust_name = scope.claim(&names::field_name(given.unwrap_or(&data.name)));
         let single_value = target.as_ref().and_then(single_enum_value);
         let constant = if data.required { single_value } else { None };
+        // Azure's api-version is a client setting whose value is the spec's version.
+        let constant = constant.or_else(|| {
+            (location == ParamLocation::Query && data.required && data.name.eq_ignore_ascii_case("api-version"))
+                .then(|| self.openapi.info.version.clone())
+        });
         let ty = if constant.is_some() {
             TypeRef::Prim(Primitive::String)
         } else {
@@ -248,6 +253,13 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         if matches!(ty, TypeRef::Named(ref n) if self.types.is_struct(n)) || matches!(ty, TypeRef::Any | TypeRef::Map(_)) {
             self.warn(pointer, format!("object-valued parameter `{}` is sent as its JSON text", data.name));
         }
+        let mut validation = target.as_ref().map(validation_of).unwrap_or_default();
+        if let Some(pattern) = &validation.pattern {
+            if regex_syntax::Parser::new().parse(pattern).is_err() {
+                self.warn(&format!("{pointer}/schema/pattern"), format!("pattern `{pattern}` uses syntax the Rust regex engine lacks; not checked before sending"));
+                validation.pattern = None;
+            }
+        }
         Some(ParamIr {
             wire_name: data.name.clone(),
             rust_name,
@@ -257,7 +269,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             constant,
             client_setting,
             encoding,
-            validation: target.as_ref().map(validation_of).unwrap_or_default(),
+            validation,
             default: target.as_ref().and_then(|s| s.schema_data.default.clone()),
             doc: data.description.clone().or_else(|| target.as_ref().and_then(doc_of)),
         })

@@ -29,6 +29,14 @@ enum ComponentShape {
     InProgress,
 }
 
+/// What [`TypeBuilder::finish`] returns.
+pub(crate) struct BuiltTypes {
+    pub(crate) types: Vec<TypeDef>,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) examples: Vec<(String, Value)>,
+}
+
 /// Builds [`TypeDef`]s from schemas, keeping names unique and stable.
 pub(crate) struct TypeBuilder<'a> {
     openapi: &'a OpenAPI,
@@ -102,9 +110,9 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// The finished types, sorted by name.
-    pub(crate) fn into_types(self) -> (Vec<TypeDef>, Vec<Diagnostic>, Vec<Diagnostic>, Vec<(String, Value)>) {
-        (self.types.into_values().collect(), self.warnings, self.errors, self.examples)
+    /// The finished types (sorted by name), warnings, errors and examples.
+    pub(crate) fn finish(self) -> BuiltTypes {
+        BuiltTypes { types: self.types.into_values().collect(), warnings: self.warnings, errors: self.errors, examples: self.examples }
     }
 
     /// Resolves a component that does not become a named type (primitive, array, map, ref chain).

@@ -7,28 +7,31 @@
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: ::restsmith_runtime::ClientCore,
+    pub(crate) subscription_id: ::restsmith_runtime::uuid::Uuid,
 }
 impl Client {
     /// The default endpoint: `https://management.azure.com`.
     pub const DEFAULT_ENDPOINT: &'static str = "https://management.azure.com";
-    /// Creates a client for `endpoint` that authenticates with `credential`.
+    /// Creates a client for `endpoint` that authenticates with `credential`. Client settings: `subscription_id` (`subscriptionId`).
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
+        subscription_id: ::restsmith_runtime::uuid::Uuid,
     ) -> ::std::result::Result<Self, crate::Error> {
         Self::with_options(
             endpoint,
             ::std::option::Option::Some(::std::sync::Arc::new(credential)),
+            subscription_id,
             ::restsmith_runtime::ClientOptions::default(),
         )
     }
-    /// Creates a client with explicit options (retries, timeouts, a preconfigured
-    /// `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
+    /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use. Client settings: `subscription_id` (`subscriptionId`).
     pub fn with_options(
         endpoint: &str,
         credential: ::std::option::Option<
             ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
         >,
+        subscription_id: ::restsmith_runtime::uuid::Uuid,
         options: ::restsmith_runtime::ClientOptions,
     ) -> ::std::result::Result<Self, crate::Error> {
         let options = options.client_request_id_header("x-ms-client-request-id");
@@ -40,7 +43,13 @@ impl Client {
                 env!("CARGO_PKG_VERSION"),
             )
             .map_err(::restsmith_runtime::Error::into_body_type)?;
-        ::std::result::Result::Ok(Self { core })
+        ::std::result::Result::Ok(Self { core, subscription_id })
+    }
+    /// The client setting `subscriptionId` sent with every operation that uses it.
+    ///
+    /// The ID of the target subscription. The value must be an UUID.
+    pub fn subscription_id(&self) -> &::restsmith_runtime::uuid::Uuid {
+        &self.subscription_id
     }
     /// The endpoint requests are sent to.
     pub fn endpoint(&self) -> &::restsmith_runtime::url::Url {

@@ -57,7 +57,7 @@ pub mod managed_clusters_abort_latest_operation {
             let mut path = ::std::string::String::new();
             path.push_str("/subscriptions/");
             {
-                let value = &self.subscription_id;
+                let value = &self.client.subscription_id;
                 path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
             }
             path.push_str("/resourceGroups/");
@@ -193,7 +193,7 @@ pub mod managed_clusters_get {
             let mut path = ::std::string::String::new();
             path.push_str("/subscriptions/");
             {
-                let value = &self.subscription_id;
+                let value = &self.client.subscription_id;
                 path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
             }
             path.push_str("/resourceGroups/");

@@ -18,11 +18,8 @@ pub fn api_key(
     account: impl ::std::convert::Into<::std::string::String>,
     key_base64: &str,
 ) -> ::std::result::Result<
-    ::restsmith_runtime::auth::azure_shared_key::SharedKeySigner,
+    ::restsmith_runtime::auth::SharedKeySigner,
     ::restsmith_runtime::auth::CredentialError,
 > {
-    ::restsmith_runtime::auth::azure_shared_key::SharedKeySigner::new(
-        account,
-        key_base64,
-    )
+    ::restsmith_runtime::auth::SharedKeySigner::new(account, key_base64)
 }

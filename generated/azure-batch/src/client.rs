@@ -22,8 +22,7 @@ impl Client {
             ::restsmith_runtime::ClientOptions::default(),
         )
     }
-    /// Creates a client with explicit options (retries, timeouts, a preconfigured
-    /// `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
+    /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
     pub fn with_options(
         endpoint: &str,
         credential: ::std::option::Option<

@@ -90,7 +90,7 @@ pub mod certificate_cancel_deletion {
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             if let ::std::option::Option::Some(value) = &self.timeout {
-                query.push("timeout", &value.to_string());
+                query.push("timeout", value.to_string());
             }
             query.push("api-version", "2020-09-01.12.0");
             #[allow(unused_mut)]

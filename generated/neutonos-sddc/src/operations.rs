@@ -12,7 +12,7 @@ pub mod get_vm_snap {
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(client: &'a crate::Client, id: i64) -> Self {
-            Self { client, id: id }
+            Self { client, id }
         }
         /// Sends the request and decodes the response.
         pub async fn send(self) -> ::std::result::Result<Response, crate::Error> {
@@ -96,7 +96,7 @@ pub mod update_vm_snap {
             id: i64,
             body: crate::models::VmSnapUpdateRequest,
         ) -> Self {
-            Self { client, id: id, body }
+            Self { client, id, body }
         }
         /// Sends the request and decodes the response.
         pub async fn send(self) -> ::std::result::Result<Response, crate::Error> {

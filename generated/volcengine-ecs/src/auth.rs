@@ -8,8 +8,8 @@ pub fn volc_v4(
     access_key_id: impl ::std::convert::Into<::std::string::String>,
     secret_access_key: impl ::std::convert::Into<::std::string::String>,
     region: impl ::std::convert::Into<::std::string::String>,
-) -> ::restsmith_runtime::auth::volcengine::VolcengineSigner {
-    ::restsmith_runtime::auth::volcengine::VolcengineSigner::new(
+) -> ::restsmith_runtime::auth::VolcengineSigner {
+    ::restsmith_runtime::auth::VolcengineSigner::new(
         access_key_id,
         secret_access_key,
         "ecs",

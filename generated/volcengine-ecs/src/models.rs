@@ -305,6 +305,9 @@ impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {
             self.response_metadata.error.as_ref()?.message.as_str(),
         )
     }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.response_metadata.request_id.as_str())
+    }
 }
 /// Every example in the spec deserializes into its model and serializes back to the same JSON.
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub mod delete_images {
                 query.push_indexed_list("ImageIds", value);
             }
             if let ::std::option::Option::Some(value) = &self.delete_binded_snapshots {
-                query.push("DeleteBindedSnapshots", &value.to_string());
+                query.push("DeleteBindedSnapshots", value.to_string());
             }
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);

@@ -27,28 +27,28 @@ pub struct ApiKey {
 
 impl ApiKey {
     /// Sends the key as header `name: value`.
-    pub fn header(name: &'static str, value: impl Into<Secret>) -> Self {
+    pub fn header(name: &'static str, value: impl Into<String>) -> Self {
         ApiKey {
             placement: Placement::Header(name),
-            value: value.into(),
+            value: Secret::new(value),
         }
     }
 
     /// Sends the key as query parameter `name=value` (strictly percent-encoded).
-    pub fn query(name: impl Into<String>, value: impl Into<Secret>) -> Self {
+    pub fn query(name: impl Into<String>, value: impl Into<String>) -> Self {
         ApiKey {
             placement: Placement::Query(name.into()),
-            value: value.into(),
+            value: Secret::new(value),
         }
     }
 
     /// Sends the key as cookie `name=value`, appended to any `Cookie` header already present.
     ///
     /// An explicit `Cookie` header replaces the client's cookie store for that request.
-    pub fn cookie(name: impl Into<String>, value: impl Into<Secret>) -> Self {
+    pub fn cookie(name: impl Into<String>, value: impl Into<String>) -> Self {
         ApiKey {
             placement: Placement::Cookie(name.into()),
-            value: value.into(),
+            value: Secret::new(value),
         }
     }
 

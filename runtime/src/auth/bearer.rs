@@ -16,9 +16,9 @@ pub struct BearerToken {
 
 impl BearerToken {
     /// A credential for `token` (without the `Bearer ` prefix).
-    pub fn new(token: impl Into<Secret>) -> Self {
+    pub fn new(token: impl Into<String>) -> Self {
         BearerToken {
-            token: token.into(),
+            token: Secret::new(token),
         }
     }
 }

@@ -7,8 +7,10 @@
 //! impls; headers they add are marked sensitive (PROTOCOLS.md §8.5).
 
 mod api_key;
+mod basic;
 mod bearer;
 mod secret;
+mod signers;
 
 pub mod azure_shared_key;
 pub mod volcengine;
@@ -16,8 +18,10 @@ pub mod volcengine;
 use futures::future::BoxFuture;
 
 pub use api_key::ApiKey;
+pub use basic::BasicAuth;
 pub use bearer::BearerToken;
 pub use secret::Secret;
+pub use signers::{SharedKeySigner, VolcengineSigner, BATCH_CONTENT_TYPE};
 
 use crate::error::BoxError;
 use crate::request::Request;
