@@ -8,6 +8,7 @@
 //! ([`testing`]).
 
 pub mod auth;
+pub mod batch;
 pub mod client;
 mod envelope;
 pub mod error;

@@ -101,6 +101,7 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         (false, true) => quote!(#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
     };
     let constructor = constructor(name, s, &required, ir);
+    let batch = s.batch_result.as_ref().and_then(|b| batch_outcome(ir, name, s, b));
     let debug = has_secret.then(|| secret_debug(name, s));
     quote! {
         #doc
@@ -112,7 +113,73 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         }
         #constructor
         #debug
+        #batch
     }
+}
+
+fn field_by_wire<'a>(s: &'a StructDef, wire: &str) -> Option<&'a FieldDef> {
+    s.fields.iter().find(|f| f.wire_name == wire)
+}
+
+fn struct_of<'a>(ir: &'a ApiIr, t: &TypeRef) -> Option<&'a StructDef> {
+    match t {
+        TypeRef::Named(n) => match &ir.type_def(n)?.kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// An `Option<&str>` expression for string field `f` of `owner` (a reference expression).
+fn opt_str(owner: &TokenStream, f: &FieldDef) -> TokenStream {
+    let name = ident(&f.rust_name);
+    if f.is_optional() {
+        quote!(#owner.#name.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(#owner.#name.as_str()))
+    }
+}
+
+/// `outcome()` for `x-restsmith-batch-result`.
+fn batch_outcome(ir: &ApiIr, name: &str, s: &StructDef, b: &crate::ir::BatchResultIr) -> Option<TokenStream> {
+    let items_field = field_by_wire(s, &b.items)?;
+    let TypeRef::List(item_type) = &items_field.ty else { return None };
+    let item = struct_of(ir, item_type)?;
+    let id = opt_str(&quote!(item), field_by_wire(item, &b.id)?);
+    let error_field = field_by_wire(item, &b.error)?;
+    let error = struct_of(ir, &error_field.ty)?;
+    let code = opt_str(&quote!(e), field_by_wire(error, &b.error_code)?);
+    let message = match b.error_message.as_deref().and_then(|m| field_by_wire(error, m)) {
+        Some(f) => opt_str(&quote!(e), f),
+        None => quote!(::std::option::Option::None),
+    };
+    let items_name = ident(&items_field.rust_name);
+    let iter = if items_field.is_optional() { quote!(self.#items_name.iter().flatten()) } else { quote!(self.#items_name.iter()) };
+    let error_name = ident(&error_field.rust_name);
+    let error_ref = match (error_field.is_optional(), error_field.boxed) {
+        (true, true) => quote!(item.#error_name.as_deref()),
+        (true, false) => quote!(item.#error_name.as_ref()),
+        (false, true) => quote!(::std::option::Option::Some(&*item.#error_name)),
+        (false, false) => quote!(::std::option::Option::Some(&item.#error_name)),
+    };
+    let name_ident = ident(name);
+    let doc = format!(
+        " Splits the per-item results in `{}`: ids that succeeded, that failed (with `{}` and message), and requested ids the response does not mention.",
+        b.items, b.error_code
+    );
+    Some(quote! {
+        impl #name_ident {
+            #[doc = #doc]
+            pub fn outcome<S: ::std::convert::AsRef<str>>(&self, requested: &[S]) -> ::restsmith_runtime::batch::BatchOutcome {
+                let items = #iter.map(|item| {
+                    let error = #error_ref;
+                    (#id, error.and_then(|e| #code), error.and_then(|e| #message))
+                });
+                ::restsmith_runtime::batch::BatchOutcome::from_items(items, requested)
+            }
+        }
+    })
 }
 
 /// `new(required fields…)`: structs are `#[non_exhaustive]`, so users build them through this.

@@ -114,6 +114,23 @@ pub struct StructDef {
     pub fields: Vec<FieldDef>,
     /// Type of extra properties kept in a flattened map, if the schema allows them.
     pub additional_properties: Option<TypeRef>,
+    /// `x-restsmith-batch-result`: the struct reports per-item outcomes.
+    pub batch_result: Option<BatchResultIr>,
+}
+
+/// `x-restsmith-batch-result`: where a batch response lists its items (wire names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchResultIr {
+    /// The array property holding one entry per item.
+    pub items: String,
+    /// The item's id property.
+    pub id: String,
+    /// The item's error property (absent/null = success).
+    pub error: String,
+    /// The error's code property (empty = success).
+    pub error_code: String,
+    /// The error's message property.
+    pub error_message: Option<String>,
 }
 
 /// One struct field.

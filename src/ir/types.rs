@@ -316,7 +316,24 @@ impl<'a> TypeBuilder<'a> {
         let mut field_scope = NameScope::new();
         let mut seen_wire = BTreeSet::new();
         self.collect_fields(name, schema, pointer, &mut def, &mut field_scope, &mut seen_wire, 0);
+        if let Some(config) = schema.schema_data.extensions.get("x-restsmith-batch-result") {
+            def.batch_result = self.batch_result(config, &def, &format!("{pointer}/x-restsmith-batch-result"));
+        }
         def
+    }
+
+    fn batch_result(&mut self, config: &Value, def: &StructDef, pointer: &str) -> Option<super::BatchResultIr> {
+        let text = |key: &str| config.get(key).and_then(Value::as_str).map(str::to_owned);
+        let (Some(items), Some(id), Some(error), Some(error_code)) = (text("items"), text("id"), text("error"), text("error-code")) else {
+            self.error(pointer, "x-restsmith-batch-result needs string members `items`, `id`, `error` and `error-code`");
+            return None;
+        };
+        let is_list = def.fields.iter().any(|f| f.wire_name == items && matches!(f.ty, TypeRef::List(_)));
+        if !is_list {
+            self.error(pointer, format!("x-restsmith-batch-result: `{items}` is not an array property of this schema"));
+            return None;
+        }
+        Some(super::BatchResultIr { items, id, error, error_code, error_message: text("error-message") })
     }
 
     /// Adds the properties of `schema` (and, for `allOf`, of every member) to `def`.

@@ -68,7 +68,7 @@ pub mod certificate_cancel_deletion {
                 operation_id: "Certificate_CancelDeletion",
                 method: ::restsmith_runtime::http::Method::POST,
                 path_template: "/certificates(thumbprintAlgorithm={thumbprintAlgorithm},thumbprint={thumbprint})/canceldelete",
-                retry_safe: false,
+                retry_safe: true,
             };
             {
                 let value = &self.thumbprint;

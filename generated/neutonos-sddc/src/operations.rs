@@ -104,7 +104,7 @@ pub mod update_vm_snap {
                 operation_id: "updateVmSnap",
                 method: ::restsmith_runtime::http::Method::PATCH,
                 path_template: "/vm-snaps/{id}",
-                retry_safe: false,
+                retry_safe: true,
             };
             let mut path = ::std::string::String::new();
             path.push_str("/vm-snaps/");

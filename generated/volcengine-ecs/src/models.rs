@@ -56,6 +56,27 @@ impl DeleteImagesResult {
         }
     }
 }
+impl DeleteImagesResult {
+    /// Splits the per-item results in `OperationDetails`: ids that succeeded, that failed (with `Code` and message), and requested ids the response does not mention.
+    pub fn outcome<S: ::std::convert::AsRef<str>>(
+        &self,
+        requested: &[S],
+    ) -> ::restsmith_runtime::batch::BatchOutcome {
+        let items = self
+            .operation_details
+            .iter()
+            .flatten()
+            .map(|item| {
+                let error = item.error.as_ref();
+                (
+                    item.image_id.as_deref(),
+                    error.and_then(|e| e.code.as_deref()),
+                    error.and_then(|e| e.message.as_deref()),
+                )
+            });
+        ::restsmith_runtime::batch::BatchOutcome::from_items(items, requested)
+    }
+}
 /// Response envelope of a whole-request failure (ResponseMetadata.Error set, no Result).
 #[derive(
     ::std::fmt::Debug,
