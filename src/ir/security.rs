@@ -71,7 +71,13 @@ pub(crate) fn security_schemes(openapi: &OpenAPI, file: &std::path::Path, errors
             }
             SecurityScheme::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description.clone()),
         };
-        out.push(SecuritySchemeIr { name: name.clone(), rust_name: names::field_name(name), doc, kind });
+        // Signers are named after what they do; other schemes after their spec key.
+        let rust_name = match &kind {
+            SecurityKind::Signer(SignerKind::AzureBatchSharedKey) => "shared_key".to_owned(),
+            SecurityKind::Signer(SignerKind::VolcengineV4 { .. }) => "volcengine_v4".to_owned(),
+            _ => names::field_name(name),
+        };
+        out.push(SecuritySchemeIr { name: name.clone(), rust_name, doc, kind });
     }
     out
 }

@@ -14,7 +14,7 @@ pub fn azure_auth(
 /// Security scheme `api_key`: Azure Batch Shared Key signing with the account name and its Base64 key.
 ///
 /// Shared Key authentication: `Authorization: SharedKey \<account\>:\<signature\>`, an HMAC-SHA256 signature computed per request with the Batch account key (PROTOCOLS.md §4.2).
-pub fn api_key(
+pub fn shared_key(
     account: impl ::std::convert::Into<::std::string::String>,
     key_base64: &str,
 ) -> ::std::result::Result<

@@ -4,7 +4,7 @@
 /// Security scheme `volc_v4`: Volcengine V4 HMAC-SHA256 request signing (service `ecs`) with an access key pair for `region`.
 ///
 /// Volcengine OpenAPI V4 signature, computed per request from an access key pair: `HMAC-SHA256 Credential={AK}/{YYYYMMDD}/{region}/ecs/request, SignedHeaders=..., Signature=...` plus the X-Date and X-Content-Sha256 headers (PROTOCOLS.md §6.2).
-pub fn volc_v4(
+pub fn volcengine_v4(
     access_key_id: impl ::std::convert::Into<::std::string::String>,
     secret_access_key: impl ::std::convert::Into<::std::string::String>,
     region: impl ::std::convert::Into<::std::string::String>,
