@@ -286,3 +286,43 @@ fn ir_errors_name_the_pointer() {
     assert!(err.contains("inline.yaml#/paths/~1a~1{id}/get"), "{err}");
     assert!(err.contains("`{id}` is used in the path but not declared"), "{err}");
 }
+
+#[test]
+fn ir_maps_polymorphism() {
+    let ir = ir_of(&std::fs::read_to_string(repo().join("tests/fixtures/ir/polymorphism.yaml")).unwrap());
+    let union = |name: &str| match &ir.type_def(name).unwrap_or_else(|| panic!("{name} missing")).kind {
+        TypeKind::Union(u) => u.clone(),
+        other => panic!("{name} is not a union: {other:?}"),
+    };
+    // Azure-style inheritance: the base becomes a union over itself and every descendant.
+    let fish = union("Fish");
+    assert_eq!(fish.discriminator.as_deref(), Some("fishtype"));
+    let tags: Vec<_> = fish.variants.iter().map(|v| (v.rust_name.as_str(), v.tag.as_deref().unwrap(), v.ty.clone())).collect();
+    assert_eq!(
+        tags,
+        [
+            ("Fish", "Fish", TypeRef::Named("FishBase".into())),
+            ("Salmon", "salmon", TypeRef::Named("SalmonBase".into())),
+            ("SmartSalmon", "smart_salmon", TypeRef::Named("SmartSalmon".into())),
+            ("Shark", "shark", TypeRef::Named("Shark".into())),
+        ]
+    );
+    assert!(fish.keeps_unknown);
+    // A subtype with its own subtypes is polymorphic too.
+    assert_eq!(union("Salmon").variants.len(), 2);
+    // Subtypes carry the base fields (allOf) and a fixed discriminator value.
+    let shark = struct_fields(&ir, "Shark");
+    assert_eq!(shark.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), ["fishtype", "length", "siblings", "best_friend", "age"]);
+    let TypeKind::Struct(s) = &ir.type_def("Shark").unwrap().kind else { unreachable!() };
+    assert_eq!(s.fields[0].discriminator_value.as_deref(), Some("shark"));
+    // oneOf with a discriminator mapping, anyOf without one.
+    let pet = union("Pet");
+    assert_eq!(pet.discriminator.as_deref(), Some("kind"));
+    assert_eq!(pet.variants.iter().map(|v| v.tag.as_deref().unwrap()).collect::<Vec<_>>(), ["cat", "dog"]);
+    let shape = union("Shape");
+    assert_eq!(shape.discriminator, None);
+    assert_eq!(
+        shape.variants.iter().map(|v| v.ty.clone()).collect::<Vec<_>>(),
+        [TypeRef::Prim(Primitive::String), TypeRef::Prim(Primitive::I64), TypeRef::Named("Cat".into())]
+    );
+}

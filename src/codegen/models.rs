@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::errors::error_body_impl;
 use super::rust::{doc_attrs, ident, lines_to_doc, sanitize_doc, serde_with, type_tokens};
-use crate::ir::{ApiIr, EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeKind, TypeRef};
+use crate::ir::{ApiIr, EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// Tokens of the whole models module.
 pub fn models_file(ir: &ApiIr) -> TokenStream {
@@ -40,6 +40,7 @@ fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(s) => struct_item(ir, &t.name, s, doc),
         TypeKind::Enum(e) => enum_item(&t.name, e, doc),
+        TypeKind::Union(u) => union_item(&t.name, u, doc),
         TypeKind::Alias(target) => {
             let name = ident(&t.name);
             let target = type_tokens(target, &TokenStream::new());
@@ -182,17 +183,42 @@ fn batch_outcome(ir: &ApiIr, name: &str, s: &StructDef, b: &crate::ir::BatchResu
     })
 }
 
+/// The expression that fills a discriminator field with its fixed value, when the field's type
+/// can be built from a string.
+fn discriminator_init(ir: &ApiIr, f: &FieldDef) -> Option<TokenStream> {
+    let value = f.discriminator_value.as_ref()?;
+    match &f.ty {
+        TypeRef::Prim(crate::ir::Primitive::String) => Some(quote!(::std::borrow::ToOwned::to_owned(#value))),
+        TypeRef::Named(n) if matches!(ir.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible) => {
+            let ty = ident(n);
+            Some(quote!(#ty::from(#value)))
+        }
+        _ => None,
+    }
+}
+
 /// `new(required fields…)`: structs are `#[non_exhaustive]`, so users build them through this.
-fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], _ir: &ApiIr) -> TokenStream {
+/// A discriminator field is filled in, not asked for.
+fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) -> TokenStream {
     let name_ident = ident(name);
-    let args = required.iter().map(|f| {
-        let fname = ident(&f.rust_name);
-        let ty = type_tokens(&f.ty, &TokenStream::new());
-        quote!(#fname: #ty)
-    });
+    let args: Vec<TokenStream> = required
+        .iter()
+        .filter(|f| discriminator_init(ir, f).is_none())
+        .map(|f| {
+            let fname = ident(&f.rust_name);
+            let ty = type_tokens(&f.ty, &TokenStream::new());
+            quote!(#fname: #ty)
+        })
+        .collect();
     let inits = s.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
-        if f.is_optional() {
+        if let (Some(init), false) = (discriminator_init(ir, f), f.is_optional()) {
+            if f.boxed {
+                quote!(#fname: ::std::boxed::Box::new(#init))
+            } else {
+                quote!(#fname: #init)
+            }
+        } else if f.is_optional() {
             quote!(#fname: ::std::option::Option::None)
         } else if f.boxed {
             quote!(#fname: ::std::boxed::Box::new(#fname))
@@ -201,12 +227,23 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], _ir: &ApiIr) -
         }
     });
     let additional = s.additional_properties.as_ref().map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
-    let doc = if required.is_empty() {
-        format!(" A `{name}` with every field unset.")
+    let doc = if args.is_empty() {
+        format!(" A `{name}` with every optional field unset.")
     } else {
         format!(" A `{name}` with its required fields; optional fields start unset.")
     };
-    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // `Default` is derived when nothing is required; a struct whose only required field is a
+    // discriminator gets it here.
+    let default_impl = (args.is_empty() && !required.is_empty()).then(|| {
+        quote! {
+            impl ::std::default::Default for #name_ident {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         impl #name_ident {
             #[doc = #doc]
@@ -215,6 +252,7 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], _ir: &ApiIr) -
                 Self { #(#inits,)* #additional }
             }
         }
+        #default_impl
     }
 }
 
@@ -385,4 +423,90 @@ fn variant_doc(v: &EnumVariant) -> TokenStream {
         }
     }
     lines_to_doc(&lines)
+}
+
+fn union_item(name: &str, u: &UnionDef, doc: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let variant_type = |v: &crate::ir::UnionVariant| {
+        let ty = type_tokens(&v.ty, &TokenStream::new());
+        if v.boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            ty
+        }
+    };
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let ty = variant_type(v);
+        let vdoc = match &v.tag {
+            Some(tag) => {
+                let line = format!(" `{}` = `{}`.", u.discriminator.as_deref().unwrap_or_default(), tag);
+                quote!(#[doc = #line])
+            }
+            None => quote!(#[doc = " This variant."]),
+        };
+        quote!(#vdoc #vname(#ty),)
+    });
+    let unknown = u.keeps_unknown.then(|| {
+        quote! {
+            /// A value none of the known variants accepts (e.g. a discriminator value added to the
+            /// API after this crate was generated).
+            UnknownValue(::serde_json::Value),
+        }
+    });
+    match &u.discriminator {
+        None => quote! {
+            #doc
+            ///
+            /// The first variant the JSON value deserializes into is chosen.
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name_ident {
+                #(#variants)*
+                #unknown
+            }
+        },
+        Some(property) => {
+            let ser_arms = u.variants.iter().map(|v| {
+                let vname = ident(&v.rust_name);
+                quote!(Self::#vname(value) => ::serde::Serialize::serialize(value, serializer),)
+            });
+            let de_arms = u.variants.iter().filter_map(|v| {
+                let tag = v.tag.as_ref()?;
+                let vname = ident(&v.rust_name);
+                Some(quote! {
+                    ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#vname).map_err(<D::Error as ::serde::de::Error>::custom),
+                })
+            });
+            let doc_line = format!(" The variant is chosen by the `{property}` property.");
+            quote! {
+                #doc
+                ///
+                #[doc = #doc_line]
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+                pub enum #name_ident {
+                    #(#variants)*
+                    #unknown
+                }
+                impl ::serde::Serialize for #name_ident {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        match self {
+                            #(#ser_arms)*
+                            Self::UnknownValue(value) => ::serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name_ident {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                        match tag.as_deref() {
+                            #(#de_arms)*
+                            _ => ::std::result::Result::Ok(Self::UnknownValue(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

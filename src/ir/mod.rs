@@ -8,6 +8,7 @@
 mod build;
 pub mod names;
 mod operations;
+mod polymorphism;
 mod recursion;
 mod security;
 mod types;
@@ -105,6 +106,33 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// Another name for an existing type (`pub type A = B;`).
     Alias(TypeRef),
+    /// One of several types (`oneOf`/`anyOf`, or a polymorphic base and its subtypes).
+    Union(UnionDef),
+}
+
+/// A value that is one of several types.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// The property whose value selects the variant (wire name); `None`: the first variant
+    /// that deserializes wins (serde `untagged`).
+    pub discriminator: Option<String>,
+    /// The variants, in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// An extra variant keeps values no variant accepts (unknown discriminator values).
+    pub keeps_unknown: bool,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// UpperCamelCase variant name.
+    pub rust_name: String,
+    /// The discriminator value that selects it.
+    pub tag: Option<String>,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Stored in a `Box` to break a type cycle.
+    pub boxed: bool,
 }
 
 /// Fields of a struct.
@@ -154,6 +182,9 @@ pub struct FieldDef {
     pub secret: bool,
     /// Stored in a `Box` to break a type cycle.
     pub boxed: bool,
+    /// The discriminator of a polymorphic family: the value this type always carries here
+    /// (constructors fill it in).
+    pub discriminator_value: Option<String>,
 }
 
 impl FieldDef {

@@ -14,6 +14,7 @@ pub(crate) fn box_recursive_fields(types: &mut [TypeDef]) {
             let targets = match &t.kind {
                 TypeKind::Struct(s) => s.fields.iter().filter_map(|f| by_value_target(&f.ty)).collect(),
                 TypeKind::Alias(r) => by_value_target(r).into_iter().collect(),
+                TypeKind::Union(u) => u.variants.iter().filter_map(|v| by_value_target(&v.ty)).collect(),
                 TypeKind::Enum(_) => Vec::new(),
             };
             (t.name.clone(), targets)
@@ -21,14 +22,26 @@ pub(crate) fn box_recursive_fields(types: &mut [TypeDef]) {
         .collect();
     for t in types.iter_mut() {
         let name = t.name.clone();
-        if let TypeKind::Struct(s) = &mut t.kind {
-            for field in &mut s.fields {
-                if let Some(target) = by_value_target(&field.ty) {
-                    if reaches(&edges, &target, &name) {
-                        field.boxed = true;
+        match &mut t.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    if let Some(target) = by_value_target(&field.ty) {
+                        if reaches(&edges, &target, &name) {
+                            field.boxed = true;
+                        }
                     }
                 }
             }
+            TypeKind::Union(u) => {
+                for variant in &mut u.variants {
+                    if let Some(target) = by_value_target(&variant.ty) {
+                        if reaches(&edges, &target, &name) {
+                            variant.boxed = true;
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

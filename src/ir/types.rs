@@ -15,7 +15,8 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::names::{self, NameScope};
-use super::{EnumDef, EnumVariant, FieldDef, Primitive, StructDef, TypeDef, TypeKind, TypeRef};
+use super::polymorphism::Hierarchy;
+use super::{EnumDef, EnumVariant, FieldDef, Primitive, StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant};
 use crate::error::{escape_pointer_token, Diagnostic, Location};
 
 /// What a component schema resolves to.
@@ -49,6 +50,9 @@ pub(crate) struct TypeBuilder<'a> {
     pub(crate) warnings: Vec<Diagnostic>,
     pub(crate) errors: Vec<Diagnostic>,
     pub(crate) examples: Vec<(String, Value)>,
+    hierarchy: Hierarchy,
+    /// Struct names of polymorphic components (whose own name goes to the union).
+    concrete: BTreeMap<String, String>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -64,6 +68,8 @@ impl<'a> TypeBuilder<'a> {
             warnings: Vec::new(),
             errors: Vec::new(),
             examples: Vec::new(),
+            hierarchy: Hierarchy::build(openapi),
+            concrete: BTreeMap::new(),
         }
     }
 
@@ -91,7 +97,11 @@ impl<'a> TypeBuilder<'a> {
                     if let Some(enum_name) = x_ms_enum_name(schema) {
                         self.ms_enums.insert(enum_name, name.clone());
                     }
-                    self.components.insert(key.clone(), ComponentShape::Named(name));
+                    self.components.insert(key.clone(), ComponentShape::Named(name.clone()));
+                    if self.hierarchy.is_polymorphic(key) {
+                        let base = self.scope.claim(&format!("{name}Base"));
+                        self.concrete.insert(key.clone(), base);
+                    }
                 }
             }
         }
@@ -100,7 +110,7 @@ impl<'a> TypeBuilder<'a> {
             match self.components.get(key).cloned() {
                 Some(ComponentShape::Named(name)) => {
                     if let ReferenceOr::Item(schema) = schema {
-                        self.define_named(&name, schema, &pointer);
+                        self.define_component(key, &name, schema, &pointer);
                     }
                 }
                 _ => {
@@ -108,6 +118,91 @@ impl<'a> TypeBuilder<'a> {
                 }
             }
         }
+    }
+
+    /// Defines a named component: a union plus its `…Base` struct when it is polymorphic, a
+    /// struct carrying its discriminator value when it belongs to a family, else as usual.
+    fn define_component(&mut self, key: &str, name: &str, schema: &Schema, pointer: &str) {
+        let family = self
+            .hierarchy
+            .discriminator(key)
+            .map(str::to_owned)
+            .zip(self.hierarchy.tag(key).map(str::to_owned));
+        let is_union = match &schema.schema_kind {
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::Any(a) => a.properties.is_empty() && (!a.one_of.is_empty() || !a.any_of.is_empty()),
+            _ => false,
+        };
+        if !is_union && !matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) {
+            if let Some((property, tag)) = family {
+                let struct_name = self.concrete.get(key).cloned().unwrap_or_else(|| name.to_owned());
+                let polymorphic = self.concrete.contains_key(key);
+                self.define_struct(&struct_name, schema, pointer, Some((property.clone(), tag)), !polymorphic);
+                if polymorphic {
+                    // Examples of a polymorphic schema go through the union.
+                    if let Some(example) = &schema.schema_data.example {
+                        self.examples.push((name.to_owned(), example.clone()));
+                    }
+                    self.define_family_union(key, name, &property, schema, pointer);
+                }
+                return;
+            }
+        }
+        self.define_named(name, schema, pointer);
+    }
+
+    /// The union of a polymorphic component and its descendants.
+    fn define_family_union(&mut self, key: &str, name: &str, property: &str, schema: &Schema, pointer: &str) {
+        let mut scope = NameScope::with_reserved(["UnknownValue"]);
+        let mut variants = Vec::new();
+        for member in std::iter::once(key.to_owned()).chain(self.hierarchy.descendants(key)) {
+            let struct_name = match (self.concrete.get(&member), self.components.get(&member)) {
+                (Some(concrete), _) => concrete.clone(),
+                (None, Some(ComponentShape::Named(n))) => n.clone(),
+                _ => continue,
+            };
+            variants.push(UnionVariant {
+                rust_name: scope.claim(&names::type_name(&member)),
+                tag: self.hierarchy.tag(&member).map(str::to_owned),
+                ty: TypeRef::Named(struct_name),
+                boxed: false,
+            });
+        }
+        let def = UnionDef { discriminator: Some(property.to_owned()), variants, keeps_unknown: true };
+        self.types.insert(
+            name.to_owned(),
+            TypeDef { name: name.to_owned(), doc: doc_of(schema), kind: TypeKind::Union(def), origin: pointer.to_owned() },
+        );
+    }
+
+    /// A union for `oneOf`/`anyOf` members.
+    fn union_def(&mut self, name: &str, schema: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, keyword: &str) -> UnionDef {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut scope = NameScope::with_reserved(["UnknownValue"]);
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/{keyword}/{i}");
+            let ty = self.type_of(member, &format!("{name}Variant{}", i + 1), &member_pointer);
+            let tag = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => d
+                    .mapping
+                    .iter()
+                    .find(|(_, target)| *target == reference)
+                    .map(|(value, _)| value.clone())
+                    .or_else(|| reference.rsplit('/').next().map(crate::error::unescape_pointer_token)),
+                _ => None,
+            };
+            let wanted = match &ty {
+                TypeRef::Named(n) => n.clone(),
+                TypeRef::Prim(p) => format!("{p:?}"),
+                TypeRef::List(_) => "List".to_owned(),
+                TypeRef::Map(_) => "Map".to_owned(),
+                TypeRef::Any => "Value".to_owned(),
+            };
+            variants.push(UnionVariant { rust_name: scope.claim(&names::type_name(&wanted)), tag, ty, boxed: false });
+        }
+        let has_any = variants.iter().any(|v| v.ty == TypeRef::Any);
+        UnionDef { discriminator: discriminator.map(|d| d.property_name.clone()), variants, keeps_unknown: discriminator.is_some() || !has_any }
     }
 
     /// The finished types (sorted by name), warnings, errors and examples.
@@ -227,9 +322,9 @@ impl<'a> TypeBuilder<'a> {
                     TypeRef::Any
                 }
             }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                self.warn(pointer, "oneOf/anyOf is not supported yet; the value is kept as serde_json::Value");
-                TypeRef::Any
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() == 1 => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.type_of(&members[0], context, &format!("{pointer}/{keyword}/0"))
             }
             SchemaKind::Not { .. } => {
                 self.warn(pointer, "`not` cannot be represented; the value is kept as serde_json::Value");
@@ -265,14 +360,46 @@ impl<'a> TypeBuilder<'a> {
 
     fn define_named(&mut self, name: &str, schema: &Schema, pointer: &str) {
         let doc = doc_of(schema);
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => TypeKind::Enum(self.enum_def(schema, &s.enumeration, pointer)),
+            SchemaKind::OneOf { one_of } => TypeKind::Union(self.union_def(name, schema, one_of, pointer, "oneOf")),
+            SchemaKind::AnyOf { any_of } => TypeKind::Union(self.union_def(name, schema, any_of, pointer, "anyOf")),
+            SchemaKind::Any(a) if a.properties.is_empty() && !a.one_of.is_empty() => {
+                TypeKind::Union(self.union_def(name, schema, &a.one_of, pointer, "oneOf"))
+            }
+            SchemaKind::Any(a) if a.properties.is_empty() && !a.any_of.is_empty() => {
+                TypeKind::Union(self.union_def(name, schema, &a.any_of, pointer, "anyOf"))
+            }
+            _ => {
+                self.define_struct(name, schema, pointer, None, true);
+                return;
+            }
+        };
         if let Some(example) = &schema.schema_data.example {
             self.examples.push((name.to_owned(), example.clone()));
         }
-        let kind = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => TypeKind::Enum(self.enum_def(schema, &s.enumeration, pointer)),
-            _ => TypeKind::Struct(self.struct_def(name, schema, pointer)),
-        };
         self.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), doc, kind, origin: pointer.to_owned() });
+    }
+
+    /// Defines struct `name`; in a polymorphic family the discriminator field carries `family.1`.
+    fn define_struct(&mut self, name: &str, schema: &Schema, pointer: &str, family: Option<(String, String)>, with_example: bool) {
+        if let (Some(example), true) = (&schema.schema_data.example, with_example) {
+            self.examples.push((name.to_owned(), example.clone()));
+        }
+        let mut def = self.struct_def(name, schema, pointer);
+        if let Some((property, value)) = family {
+            match def.fields.iter_mut().find(|f| f.wire_name == property) {
+                Some(field) => {
+                    field.discriminator_value = Some(value);
+                    field.required = true;
+                    field.nullable = false;
+                    field.read_only = false;
+                }
+                None => self.warn(pointer, format!("discriminator property `{property}` is not a property of the schema")),
+            }
+        }
+        let kind = TypeKind::Struct(def);
+        self.types.insert(name.to_owned(), TypeDef { name: name.to_owned(), doc: doc_of(schema), kind, origin: pointer.to_owned() });
     }
 
     fn enum_def(&mut self, schema: &Schema, values: &[Option<String>], pointer: &str) -> EnumDef {
@@ -395,6 +522,7 @@ impl<'a> TypeBuilder<'a> {
                 read_only,
                 secret,
                 boxed: false,
+                discriminator_value: None,
             });
         }
         if def.additional_properties.is_none() {
@@ -443,7 +571,8 @@ fn becomes_named_type(schema: &Schema) -> bool {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
         SchemaKind::AllOf { .. } => true,
-        SchemaKind::Any(a) => !a.properties.is_empty() || !a.all_of.is_empty(),
+        SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m.len() > 1,
+        SchemaKind::Any(a) => !a.properties.is_empty() || !a.all_of.is_empty() || a.one_of.len() > 1 || a.any_of.len() > 1,
         _ => false,
     }
 }

@@ -16,7 +16,7 @@ pub struct CloudError {
     pub error: ::std::option::Option<CloudErrorBody>,
 }
 impl CloudError {
-    /// A `CloudError` with every field unset.
+    /// A `CloudError` with every optional field unset.
     pub fn new() -> Self {
         Self {
             error: ::std::option::Option::None,
@@ -48,7 +48,7 @@ pub struct CloudErrorBody {
     pub details: ::std::option::Option<::std::vec::Vec<CloudErrorBody>>,
 }
 impl CloudErrorBody {
-    /// A `CloudErrorBody` with every field unset.
+    /// A `CloudErrorBody` with every optional field unset.
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -325,7 +325,7 @@ pub struct ManagedClusterProperties {
     pub node_resource_group: ::std::option::Option<::std::string::String>,
 }
 impl ManagedClusterProperties {
-    /// A `ManagedClusterProperties` with every field unset.
+    /// A `ManagedClusterProperties` with every optional field unset.
     pub fn new() -> Self {
         Self {
             provisioning_state: ::std::option::Option::None,
@@ -354,7 +354,7 @@ pub struct PowerState {
     pub code: ::std::option::Option<Code>,
 }
 impl PowerState {
-    /// A `PowerState` with every field unset.
+    /// A `PowerState` with every optional field unset.
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -422,7 +422,7 @@ pub struct SystemData {
     >,
 }
 impl SystemData {
-    /// A `SystemData` with every field unset.
+    /// A `SystemData` with every optional field unset.
     pub fn new() -> Self {
         Self {
             created_by: ::std::option::Option::None,

@@ -22,7 +22,7 @@ pub struct BatchError {
     pub values: ::std::option::Option<::std::vec::Vec<BatchErrorDetail>>,
 }
 impl BatchError {
-    /// A `BatchError` with every field unset.
+    /// A `BatchError` with every optional field unset.
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -50,7 +50,7 @@ pub struct BatchErrorDetail {
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl BatchErrorDetail {
-    /// A `BatchErrorDetail` with every field unset.
+    /// A `BatchErrorDetail` with every optional field unset.
     pub fn new() -> Self {
         Self {
             key: ::std::option::Option::None,
@@ -77,7 +77,7 @@ pub struct ErrorMessage {
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ErrorMessage {
-    /// A `ErrorMessage` with every field unset.
+    /// A `ErrorMessage` with every optional field unset.
     pub fn new() -> Self {
         Self {
             lang: ::std::option::Option::None,

@@ -24,7 +24,7 @@ pub struct ErrorAdditionalInfo {
     pub info: ::std::option::Option<::serde_json::Value>,
 }
 impl ErrorAdditionalInfo {
-    /// A `ErrorAdditionalInfo` with every field unset.
+    /// A `ErrorAdditionalInfo` with every optional field unset.
     pub fn new() -> Self {
         Self {
             type_: ::std::option::Option::None,
@@ -64,7 +64,7 @@ pub struct ErrorDetail {
     pub additional_info: ::std::option::Option<::std::vec::Vec<ErrorAdditionalInfo>>,
 }
 impl ErrorDetail {
-    /// A `ErrorDetail` with every field unset.
+    /// A `ErrorDetail` with every optional field unset.
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -90,7 +90,7 @@ pub struct ErrorResponse {
     pub error: ::std::option::Option<ErrorDetail>,
 }
 impl ErrorResponse {
-    /// A `ErrorResponse` with every field unset.
+    /// A `ErrorResponse` with every optional field unset.
     pub fn new() -> Self {
         Self {
             error: ::std::option::Option::None,
@@ -113,7 +113,7 @@ pub struct VirtualMachineDeleteCheckpoint {
     pub id: ::std::option::Option<::std::string::String>,
 }
 impl VirtualMachineDeleteCheckpoint {
-    /// A `VirtualMachineDeleteCheckpoint` with every field unset.
+    /// A `VirtualMachineDeleteCheckpoint` with every optional field unset.
     pub fn new() -> Self {
         Self {
             id: ::std::option::Option::None,

@@ -60,7 +60,7 @@ pub struct NullTime {
     pub valid: ::std::option::Option<bool>,
 }
 impl NullTime {
-    /// A `NullTime` with every field unset.
+    /// A `NullTime` with every optional field unset.
     pub fn new() -> Self {
         Self {
             time: ::std::option::Option::None,
@@ -170,7 +170,7 @@ pub struct ResourceMetaLabel {
     pub label_value_name: ::std::option::Option<::std::string::String>,
 }
 impl ResourceMetaLabel {
-    /// A `ResourceMetaLabel` with every field unset.
+    /// A `ResourceMetaLabel` with every optional field unset.
     pub fn new() -> Self {
         Self {
             label_key_id: ::std::option::Option::None,
@@ -198,7 +198,7 @@ pub struct ResourceMetaState {
     pub diff_fields: ::std::option::Option<ResourceMetaStateDiffFields>,
 }
 impl ResourceMetaState {
-    /// A `ResourceMetaState` with every field unset.
+    /// A `ResourceMetaState` with every optional field unset.
     pub fn new() -> Self {
         Self {
             state: ::std::option::Option::None,
@@ -225,7 +225,7 @@ pub struct ResourceMetaStateDiffFields {
     pub irreconcilable: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ResourceMetaStateDiffFields {
-    /// A `ResourceMetaStateDiffFields` with every field unset.
+    /// A `ResourceMetaStateDiffFields` with every optional field unset.
     pub fn new() -> Self {
         Self {
             reconciling: ::std::option::Option::None,
@@ -483,7 +483,7 @@ pub struct VmSnapUpdateRequest {
     pub spec: ::std::option::Option<VmSnapUpdateSpec>,
 }
 impl VmSnapUpdateRequest {
-    /// A `VmSnapUpdateRequest` with every field unset.
+    /// A `VmSnapUpdateRequest` with every optional field unset.
     pub fn new() -> Self {
         Self {
             spec: ::std::option::Option::None,
@@ -509,7 +509,7 @@ pub struct VmSnapUpdateSpec {
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl VmSnapUpdateSpec {
-    /// A `VmSnapUpdateSpec` with every field unset.
+    /// A `VmSnapUpdateSpec` with every optional field unset.
     pub fn new() -> Self {
         Self {
             description: ::std::option::Option::None,

@@ -49,7 +49,7 @@ pub struct DeleteImagesResult {
     pub operation_details: ::std::option::Option<::std::vec::Vec<OperationDetail>>,
 }
 impl DeleteImagesResult {
-    /// A `DeleteImagesResult` with every field unset.
+    /// A `DeleteImagesResult` with every optional field unset.
     pub fn new() -> Self {
         Self {
             operation_details: ::std::option::Option::None,
@@ -179,7 +179,7 @@ pub struct OperationDetail {
     pub error: ::std::option::Option<OperationError>,
 }
 impl OperationDetail {
-    /// A `OperationDetail` with every field unset.
+    /// A `OperationDetail` with every optional field unset.
     pub fn new() -> Self {
         Self {
             image_id: ::std::option::Option::None,
@@ -214,7 +214,7 @@ pub struct OperationError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl OperationError {
-    /// A `OperationError` with every field unset.
+    /// A `OperationError` with every optional field unset.
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
