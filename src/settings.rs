@@ -119,3 +119,39 @@ pub fn workspace_crates(root: &Path) -> Result<Vec<CrateSettings>> {
         })
         .collect())
 }
+
+/// What to generate, beyond which spec: the options shared by the CLI (`restsmith generate`
+/// flags, via `#[command(flatten)]`) and the `build.rs` [`crate::Builder`], declared once so the
+/// two never drift apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
+pub struct GenerateOptions {
+    /// Generate only the models (no client, operations or credentials).
+    #[arg(long)]
+    pub types_only: bool,
+    /// Generate only these operations (operationIds; repeatable). Default: all.
+    #[arg(long = "include-operation", value_name = "OPERATION_ID")]
+    pub include_operations: Vec<String>,
+    /// Generate only operations with these tags (repeatable). Default: all.
+    #[arg(long = "include-tag", value_name = "TAG")]
+    pub include_tags: Vec<String>,
+    /// Extra derives for every generated model, e.g. `Eq` or `schemars::JsonSchema` (repeatable).
+    #[arg(long = "derive", value_name = "PATH")]
+    pub extra_derives: Vec<String>,
+    /// Use an existing Rust type for a schema: `SchemaName=path::to::Type` (repeatable).
+    #[arg(long = "replace-type", value_name = "SCHEMA=PATH", value_parser = parse_pair)]
+    pub type_replacements: Vec<(String, String)>,
+    /// Name of the client struct (default `Client`).
+    #[arg(long, value_name = "NAME")]
+    pub client_name: Option<String>,
+    /// Method name for an operation: `operationId=method_name` (repeatable).
+    #[arg(long = "method-name", value_name = "OPERATION_ID=NAME", value_parser = parse_pair)]
+    pub method_names: Vec<(String, String)>,
+}
+
+/// Parses `key=value`.
+fn parse_pair(text: &str) -> std::result::Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got `{text}`")),
+    }
+}

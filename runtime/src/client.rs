@@ -23,7 +23,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, USER_AGENT};
@@ -36,7 +36,7 @@ use crate::auth::Credential;
 use crate::error::Error;
 use crate::interceptor::{AttemptContext, Interceptor};
 use crate::query::Query;
-use crate::request::{header_value, redact_url, OperationMeta, Request};
+use crate::request::{header_value, is_secret_header, redact_url, OperationMeta, Request};
 use crate::response::RawResponse;
 use crate::retry::{
     AttemptOutcome, DefaultRetryClassifier, RetryAction, RetryClassifier, RetryContext,
@@ -115,7 +115,20 @@ impl ClientOptions {
 
     /// Uses a preconfigured `reqwest::Client` instead of the default one (which follows no
     /// redirects and keeps cookies). A custom client should also disable redirects
-    /// (PROTOCOLS.md §8.1).
+    /// (PROTOCOLS.md §8.1): build it with `.redirect(reqwest::redirect::Policy::none())`.
+    ///
+    /// # Security
+    ///
+    /// Redirects are followed inside the `reqwest::Client`, after the credential signed the
+    /// request, so the pipeline cannot check where they lead. A client that follows them
+    /// (reqwest's default policy follows up to 10) sends the request — including the
+    /// credential — to whatever origin the `Location` header names, including plain `http`
+    /// unless the client was built with `https_only(true)`. reqwest drops `Authorization`,
+    /// `Cookie` and `Proxy-Authorization` on a hop to another host or port, but forwards
+    /// every other header: API keys in custom headers (`x-sddc-token`,
+    /// `Ocp-Apim-Subscription-Key`), signed `x-ms-*`/`X-*` headers and security tokens reach
+    /// the other origin (tested in `runtime/tests/faults.rs`). A credential in the query string
+    /// is dropped only if the new `Location` does not repeat it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -203,6 +216,8 @@ struct Inner {
     client_request_id_header: Option<HeaderName>,
     trusted_hosts: Vec<TrustedHost>,
     allow_insecure_http: bool,
+    /// Cookie-less client for [`ClientCore::send_without_credentials`], built on first use.
+    anonymous_transport: OnceLock<Transport>,
 }
 
 /// The pipeline and configuration of one client; cheap to clone (an `Arc` inside).
@@ -336,6 +351,7 @@ impl ClientCore {
                 client_request_id_header,
                 trusted_hosts,
                 allow_insecure_http: options.allow_insecure_http,
+                anonymous_transport: OnceLock::new(),
             }),
         })
     }
@@ -343,6 +359,13 @@ impl ClientCore {
     /// The endpoint the client was created with.
     pub fn endpoint(&self) -> &Url {
         &self.inner.endpoint
+    }
+
+    /// The header that carries the client request id, when one is configured
+    /// ([`ClientOptions::client_request_id_header`]). Pollers re-send the initial call's id in
+    /// it on every poll.
+    pub fn client_request_id_header(&self) -> Option<&HeaderName> {
+        self.inner.client_request_id_header.as_ref()
     }
 
     /// The retry options (pollers use [`RetryOptions::scale`] so tests can shrink waits).
@@ -417,7 +440,49 @@ impl ClientCore {
     /// ([`Error::Validation`]), an insecure URL ([`Error::UntrustedUrl`]), interceptor or
     /// credential failures, and — after retries — [`Error::Transport`], [`Error::Timeout`] or
     /// [`Error::BodyTooLarge`].
-    pub async fn send<E>(&self, mut request: Request) -> Result<RawResponse, Error<E>> {
+    pub async fn send<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        self.dispatch(request, false).await
+    }
+
+    /// Sends `request` like [`ClientCore::send`] (same retries, interceptors and client
+    /// request id) but **without credentials**, for server-provided URLs on hosts the client
+    /// does not trust (an LRO poll with
+    /// `PollerOptions::allow_untrusted_poll_hosts_without_credentials`):
+    ///
+    /// * the credential is never called;
+    /// * after the interceptors ran, every [secret header](crate::request::is_secret_header)
+    ///   (`Authorization`, `Cookie`, `x-sddc-token`, `…-key`, …) and every `ocp-*` header is
+    ///   removed;
+    /// * it goes through a separate HTTP client without a cookie store (built on first use, no
+    ///   redirects, the configured connect timeout), so no cookie of the client's jar is sent
+    ///   and none is stored. A custom [`ClientOptions::http_client`] is **not** used here.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UntrustedUrl`] for a URL with userinfo or a fragment, or a scheme the pipeline
+    /// refuses; [`Error::Config`] if the HTTP client cannot be built; otherwise as
+    /// [`ClientCore::send`].
+    pub async fn send_without_credentials<E>(
+        &self,
+        request: Request,
+    ) -> Result<RawResponse, Error<E>> {
+        let url = &request.url;
+        if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+            return Err(Error::UntrustedUrl {
+                url: redact_url(url),
+                reason: "URL carries credentials or a fragment".to_owned(),
+            });
+        }
+        self.dispatch(request, true).await
+    }
+
+    /// Steps 1–2 of the pipeline and the `operation` span around the attempt loop;
+    /// `anonymous` as in [`ClientCore::run`].
+    async fn dispatch<E>(
+        &self,
+        mut request: Request,
+        anonymous: bool,
+    ) -> Result<RawResponse, Error<E>> {
         if let Some(rejection) = request.take_rejection() {
             return Err(rejection);
         }
@@ -431,8 +496,25 @@ impl ClientCore {
             host = request.url.host_str().unwrap_or_default(),
             path_template = request.meta.path_template,
             client_request_id = client_request_id.as_deref().unwrap_or_default(),
+            anonymous,
         );
-        self.run(request, client_request_id).instrument(span).await
+        self.run(request, client_request_id, anonymous)
+            .instrument(span)
+            .await
+    }
+
+    /// The cookie-less transport of [`ClientCore::send_without_credentials`].
+    fn anonymous_transport<E>(&self) -> Result<&Transport, Error<E>> {
+        if let Some(transport) = self.inner.anonymous_transport.get() {
+            return Ok(transport);
+        }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.inner.connect_timeout)
+            .build()
+            .map_err(|e| config(format!("cannot build the HTTP client: {}", root_cause(&e))))?;
+        let transport = Transport::new(http, self.inner.max_response_body);
+        Ok(self.inner.anonymous_transport.get_or_init(|| transport))
     }
 
     /// Sends a `GET` to an absolute, server-provided URL (LRO poll, next page) through the
@@ -524,12 +606,21 @@ impl ClientCore {
     }
 
     /// The attempt loop.
+    ///
+    /// `anonymous`: no credential, secret headers stripped, cookie-less transport
+    /// (see [`ClientCore::send_without_credentials`]).
     async fn run<E>(
         &self,
         request: Request,
         client_request_id: Option<String>,
+        anonymous: bool,
     ) -> Result<RawResponse, Error<E>> {
         let inner = &*self.inner;
+        let transport = if anonymous {
+            self.anonymous_transport()?
+        } else {
+            &inner.transport
+        };
         let started = tokio::time::Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -549,7 +640,9 @@ impl ClientCore {
                         source,
                     })?;
             }
-            if let Some(credential) = &inner.credential {
+            if anonymous {
+                strip_secret_headers(&mut outgoing.headers);
+            } else if let Some(credential) = &inner.credential {
                 credential.authorize(&mut outgoing).await?;
             }
             for interceptor in &inner.interceptors {
@@ -559,8 +652,7 @@ impl ClientCore {
             let method = outgoing.method.clone();
             let attempt_span =
                 tracing::debug_span!("attempt", attempt, status = Empty, request_id = Empty);
-            let result = inner
-                .transport
+            let result = transport
                 .execute(outgoing, inner.request_timeout)
                 .instrument(attempt_span.clone())
                 .await;
@@ -653,6 +745,19 @@ impl ClientCore {
                 limit: self.inner.max_response_body,
             }),
         }
+    }
+}
+
+/// Removes headers that may carry credentials: [secret headers](is_secret_header) and `ocp-*`
+/// (Batch Shared Key signs those).
+fn strip_secret_headers(headers: &mut http::HeaderMap) {
+    let doomed: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| is_secret_header(name.as_str()) || name.as_str().starts_with("ocp-"))
+        .cloned()
+        .collect();
+    for name in doomed {
+        headers.remove(name);
     }
 }
 

@@ -9,6 +9,12 @@ use crate::error::{Error, ErrorBody};
 use crate::response::RawResponse;
 
 impl RawResponse {
+    /// The string at `pointer` in a JSON body (e.g. an envelope's request id), if any.
+    pub fn body_str_at(&self, pointer: &str) -> Option<String> {
+        let body: Value = serde_json::from_slice(&self.body).ok()?;
+        body.pointer(pointer)?.as_str().map(str::to_owned)
+    }
+
     /// Decodes the payload at `result_pointer`; a non-null value at `error_pointer` makes the
     /// response an [`Error::Api`] (decoded as `E` from the whole body).
     pub fn envelope_result<T: DeserializeOwned, E: DeserializeOwned + ErrorBody>(

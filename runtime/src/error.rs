@@ -12,6 +12,8 @@
 //! * [`Error::Decode`], [`Error::Protocol`] — a response arrived but did not have the promised
 //!   shape.
 //! * [`Error::UntrustedUrl`] — a server-provided URL was refused (PROTOCOLS.md §8.1).
+//! * [`Error::OperationFailed`], [`Error::Irreconcilable`], [`Error::Gone`],
+//!   [`Error::PollTimeout`] — a long-running operation ([`crate::poller`]) did not succeed.
 //!
 //! No variant ever contains a credential, a header value other than the ones the service
 //! returned, or a query string.
@@ -235,6 +237,68 @@ pub enum Error<E = serde_json::Value> {
         /// What is wrong.
         message: String,
     },
+
+    /// A long-running operation ended in a failure state: Azure `Failed`/`Canceled`
+    /// (status monitor `status` or `properties.provisioningState`), or one of a reconcile
+    /// operation's `failed` states.
+    #[error("long-running operation ended in state `{state}`{}", summary(details))]
+    OperationFailed {
+        /// The terminal state as the service spelled it (e.g. `Failed`, `canceled`).
+        state: String,
+        /// The response that reported it. `body` is the service error decoded as `E` (for a
+        /// status monitor: the whole status body, whose `error` member is the ARM
+        /// `ErrorDetail`); `code`, `message`, request ids and the raw body as for
+        /// [`Error::Api`]. Its `status` is the HTTP status of that response (usually 200).
+        details: Box<ApiError<E>>,
+    },
+
+    /// A reconcile operation (PROTOCOLS.md §5.2) reported fields it cannot reconcile.
+    #[error("the service cannot reconcile {}{}", fields.join(", "), summary(details))]
+    Irreconcilable {
+        /// The reported fields (e.g. `spec.name`).
+        fields: Vec<String>,
+        /// The resource response that reported them.
+        details: Box<ApiError<E>>,
+    },
+
+    /// The resource went away while a reconcile poller waited for it: its state became one
+    /// of the `gone` values, or re-reading it answered 404.
+    #[error("the resource is gone{}{}", state.as_ref().map(|s| format!(" (state `{s}`)")).unwrap_or_default(), summary(details))]
+    Gone {
+        /// The state value, when the resource still reported one (`None` for a 404).
+        state: Option<String>,
+        /// The response that showed it.
+        details: Box<ApiError<E>>,
+    },
+
+    /// A poller's overall deadline passed before the operation finished. Nothing was
+    /// cancelled on the server; the operation may still complete.
+    #[error("long-running operation still `{last_status}` after {waited:?} (polling {url})")]
+    PollTimeout {
+        /// The URL being polled: scheme, host, port and path — never the query.
+        url: String,
+        /// The last status the service reported (e.g. `InProgress`).
+        last_status: String,
+        /// How long the poller had been running.
+        waited: Duration,
+        /// Server request id (e.g. `x-ms-request-id`) of the last poll response, if any.
+        request_id: Option<String>,
+        /// Client request id sent with the polls, if any.
+        client_request_id: Option<String>,
+    },
+}
+
+/// `": code: message (request id …)"` of a failure report, or nothing.
+fn summary<E>(details: &ApiError<E>) -> String {
+    let mut out = String::new();
+    for part in [&details.code, &details.message].into_iter().flatten() {
+        out.push_str(": ");
+        out.push_str(part);
+    }
+    if let Some(id) = &details.request_id {
+        out.push_str(&format!(" (request id {id})"));
+    }
+    out
 }
 
 impl<E> Error<E> {
@@ -254,10 +318,16 @@ impl<E> Error<E> {
         }
     }
 
-    /// HTTP status of the response behind this error, when there was one.
+    /// HTTP status of the response behind this error, when there was one. For the
+    /// long-running-operation failures ([`Error::OperationFailed`], [`Error::Irreconcilable`],
+    /// [`Error::Gone`]) it is the status of the response that reported the failure — often
+    /// `200`, since a status monitor reports a failed operation successfully.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api(api) => Some(api.status),
+            Error::Api(api)
+            | Error::OperationFailed { details: api, .. }
+            | Error::Irreconcilable { details: api, .. }
+            | Error::Gone { details: api, .. } => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
@@ -267,9 +337,14 @@ impl<E> Error<E> {
     /// Server-assigned request id (e.g. `x-ms-request-id`), when a response carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api(api) => api.request_id.as_deref(),
+            Error::Api(api)
+            | Error::OperationFailed { details: api, .. }
+            | Error::Irreconcilable { details: api, .. }
+            | Error::Gone { details: api, .. } => api.request_id.as_deref(),
             Error::Decode(decode) => decode.request_id.as_deref(),
-            Error::Protocol { request_id, .. } => request_id.as_deref(),
+            Error::Protocol { request_id, .. } | Error::PollTimeout { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -277,12 +352,18 @@ impl<E> Error<E> {
     /// Client request id sent with the call (e.g. `x-ms-client-request-id`), when known.
     pub fn client_request_id(&self) -> Option<&str> {
         match self {
-            Error::Api(api) => api.client_request_id.as_deref(),
+            Error::Api(api)
+            | Error::OperationFailed { details: api, .. }
+            | Error::Irreconcilable { details: api, .. }
+            | Error::Gone { details: api, .. } => api.client_request_id.as_deref(),
             Error::Decode(decode) => decode.client_request_id.as_deref(),
             Error::Transport {
                 client_request_id, ..
             }
             | Error::Timeout {
+                client_request_id, ..
+            }
+            | Error::PollTimeout {
                 client_request_id, ..
             } => client_request_id.as_deref(),
             _ => None,
@@ -297,13 +378,15 @@ impl<E> Error<E> {
         }
     }
 
-    /// Converts the decoded error body with `f`, leaving every other variant unchanged.
+    /// Converts the decoded error body (of [`Error::Api`] and of the long-running-operation
+    /// failures) with `f`, leaving every other variant unchanged.
     pub fn map_body<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         self.map_api(|api| api.map_body(f))
     }
 
-    /// Changes the body type, dropping a typed body (an `Api` error keeps status, headers,
-    /// ids, raw body, code and message); every other variant is unchanged. Used to turn the
+    /// Changes the body type, dropping a typed body (an `Api` error — or the details of a
+    /// long-running-operation failure — keeps status, headers, ids, raw body, code and
+    /// message); every other variant is unchanged. Used to turn the
     /// untyped error of [`crate::ClientCore::new`] into a client's own error type.
     pub fn into_body_type<F>(self) -> Error<F> {
         self.map_api(ApiError::without_body)
@@ -359,6 +442,31 @@ impl<E> Error<E> {
                 source,
             },
             Error::Config { message } => Error::Config { message },
+            Error::OperationFailed { state, details } => Error::OperationFailed {
+                state,
+                details: Box::new(f(*details)),
+            },
+            Error::Irreconcilable { fields, details } => Error::Irreconcilable {
+                fields,
+                details: Box::new(f(*details)),
+            },
+            Error::Gone { state, details } => Error::Gone {
+                state,
+                details: Box::new(f(*details)),
+            },
+            Error::PollTimeout {
+                url,
+                last_status,
+                waited,
+                request_id,
+                client_request_id,
+            } => Error::PollTimeout {
+                url,
+                last_status,
+                waited,
+                request_id,
+                client_request_id,
+            },
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Generated crates depend on this crate for everything that is not specific to one API:
 //! the HTTP pipeline ([`ClientCore`]), request building ([`Request`], [`path`], [`query`]),
-//! credentials and request signing ([`auth`]), retries ([`retry`]), the error type
+//! credentials and request signing ([`auth`]), retries ([`retry`]), pollers for long-running
+//! operations ([`poller`]), the error type
 //! ([`Error`]), serde helpers for wire formats ([`serde_helpers`]), parameter checks
 //! ([`validate`]), text forms of typed values ([`format`](mod@format)) and helpers for generated tests
 //! ([`testing`]).
@@ -14,7 +15,9 @@ mod envelope;
 pub mod error;
 pub mod format;
 pub mod interceptor;
+pub mod pager;
 pub mod path;
+pub mod poller;
 pub mod query;
 pub mod request;
 pub mod response;
@@ -27,6 +30,7 @@ pub mod validate;
 pub use client::{ClientCore, ClientOptions};
 pub use error::{ApiError, Error, ErrorBody};
 pub use interceptor::{AttemptContext, Interceptor};
+pub use poller::{AzureLro, PollStatus, Poller, PollerOptions, ReconcileLro};
 pub use query::Query;
 pub use request::{OperationMeta, Request};
 pub use response::RawResponse;

@@ -132,6 +132,20 @@ fn forbidden_byte(b: u8) -> bool {
         || b.is_ascii_whitespace()
 }
 
+/// A path parameter inserted as given (`x-ms-skip-url-encoding` on a value that is not an ARM
+/// scope, e.g. `path1/path2` or a next-page fragment): `/` and other reserved characters are
+/// kept; characters that would end the path or break the request (`?`, `#`, whitespace,
+/// controls) are refused, and non-ASCII is percent-encoded.
+pub fn unencoded<E>(parameter: &'static str, value: &str) -> Result<String, Error<E>> {
+    if let Some(c) = value.chars().find(|c| matches!(c, '?' | '#' | '\\') || c.is_whitespace() || c.is_control()) {
+        return Err(Error::validation(parameter, format!("character {c:?} is not allowed in an unencoded path value")));
+    }
+    Ok(value
+        .chars()
+        .map(|c| if c.is_ascii() { c.to_string() } else { segment(&c.to_string()) })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,3 +223,4 @@ mod tests {
         }
     }
 }
+

@@ -70,6 +70,21 @@ impl Query {
         self.pairs.is_empty()
     }
 
+    /// Appends `name=value` with the value as given (`x-ms-skip-url-encoding`): only characters
+    /// that would end the value or the URL (`&`, `#`, space, controls, non-ASCII) are encoded.
+    pub fn push_unencoded(&mut self, name: &str, value: impl AsRef<str>) {
+        let value: String = value
+            .as_ref()
+            .chars()
+            .map(|c| match c {
+                '&' | '#' | ' ' | '+' => format!("%{:02X}", c as u32),
+                c if c.is_ascii_graphic() => c.to_string(),
+                c => encode_component(&c.to_string()),
+            })
+            .collect();
+        self.pairs.push((encode_component(name), value));
+    }
+
     /// Number of `name=value` pairs.
     pub fn len(&self) -> usize {
         self.pairs.len()

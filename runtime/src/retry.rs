@@ -18,7 +18,8 @@
 //! | any other status | never (incl. `409`, `501`, `505`) |
 //! | connect failure / connect timeout (nothing sent) | always |
 //! | failure or timeout after sending, before any response byte | replayable |
-//! | TLS failure, failure while reading the body, body too large | never |
+//! | connection closed or timed out while reading the response body | replayable |
+//! | TLS failure, body too large | never |
 //!
 //! A retried response's `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` header
 //! ([`retry_after`]) is a lower bound for the next delay.
@@ -274,13 +275,14 @@ impl RetryClassifier for DefaultRetryClassifier {
             }
             AttemptOutcome::Transport(kind) => retry(match kind {
                 TransportErrorKind::Connect => true,
-                TransportErrorKind::NoResponse => ctx.replayable(),
+                TransportErrorKind::NoResponse | TransportErrorKind::BodyInterrupted => {
+                    ctx.replayable()
+                }
                 _ => false,
             }),
             AttemptOutcome::Timeout(phase) => retry(match phase {
                 TimeoutPhase::Connect => true,
-                TimeoutPhase::Response => ctx.replayable(),
-                _ => false,
+                TimeoutPhase::Response | TimeoutPhase::Body => ctx.replayable(),
             }),
             AttemptOutcome::BodyTooLarge => RetryAction::DontRetry,
         }
@@ -429,9 +431,19 @@ mod tests {
             &get,
             AttemptOutcome::Transport(TransportErrorKind::Tls)
         ));
-        assert!(!retried(
+        assert!(retried(
             &POST,
             &get,
+            AttemptOutcome::Transport(TransportErrorKind::BodyInterrupted)
+        ));
+        assert!(!retried(
+            &POST,
+            &post,
+            AttemptOutcome::Transport(TransportErrorKind::BodyInterrupted)
+        ));
+        assert!(retried(
+            &SAFE_POST,
+            &post,
             AttemptOutcome::Transport(TransportErrorKind::BodyInterrupted)
         ));
         assert!(retried(
@@ -449,9 +461,14 @@ mod tests {
             &post,
             AttemptOutcome::Timeout(TimeoutPhase::Response)
         ));
-        assert!(!retried(
+        assert!(retried(
             &POST,
             &get,
+            AttemptOutcome::Timeout(TimeoutPhase::Body)
+        ));
+        assert!(!retried(
+            &POST,
+            &post,
             AttemptOutcome::Timeout(TimeoutPhase::Body)
         ));
         assert!(!retried(&POST, &get, AttemptOutcome::BodyTooLarge));

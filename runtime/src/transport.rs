@@ -62,6 +62,11 @@ impl Transport {
             .request(request.method.clone(), request.url)
             .headers(request.headers);
         let bodyless = matches!(request.method, Method::GET | Method::HEAD);
+        // hyper sends no Content-Length for an empty body; POST/PUT/PATCH need `0` (Azure
+        // Batch signs it, front ends may answer 411 without it).
+        if request.body.is_empty() && matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
+            builder = builder.header(http::header::CONTENT_LENGTH, "0");
+        }
         if !(bodyless && request.body.is_empty()) {
             builder = builder.body(request.body);
         }
@@ -144,7 +149,7 @@ fn classify_send_error(error: reqwest::Error) -> Failure {
 }
 
 /// rustls reports handshake and certificate failures as `io::ErrorKind::InvalidData`.
-fn looks_like_tls(error: &reqwest::Error) -> bool {
+pub(crate) fn looks_like_tls(error: &reqwest::Error) -> bool {
     let mut source = error.source();
     while let Some(err) = source {
         if let Some(io) = err.downcast_ref::<io::Error>() {

@@ -151,3 +151,91 @@ async fn spans_name_operation_and_attempts_without_secrets() {
         );
     }
 }
+
+#[tokio::test]
+async fn token_acquisition_is_traced_without_tokens_or_client_secrets() {
+    use restsmith_runtime::auth::{ClientSecretCredential, OAuth2Bearer, ARM_SCOPE};
+
+    let recorder = Arc::new(Recorder::default());
+    let _guard = tracing::subscriber::set_default(Shared(recorder.clone()));
+
+    let tokens = MockServer::start().await;
+    Mock::given(path("/t/oauth2/v2.0/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+            "error": "invalid_request",
+            "error_description": "echo: client_secret=cs-TRACE-s3cret",
+        })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&tokens)
+        .await;
+    Mock::given(path("/t/oauth2/v2.0/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "access_token": "at-TRACE-s3cret",
+        })))
+        .with_priority(2)
+        .mount(&tokens)
+        .await;
+    let api = MockServer::start().await;
+    Mock::given(path("/things/1"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(path("/things/1"))
+        .respond_with(ResponseTemplate::new(200))
+        .with_priority(2)
+        .mount(&api)
+        .await;
+
+    let source =
+        ClientSecretCredential::for_entra_id_at(&tokens.uri(), "t", "app-1", "cs-TRACE-s3cret")
+            .expect("credential");
+    let credential: Arc<dyn Credential> =
+        Arc::new(OAuth2Bearer::new(Arc::new(source), [ARM_SCOPE]));
+    let core = ClientCore::new(
+        &api.uri(),
+        Some(credential),
+        ClientOptions::default().retry(
+            RetryOptions::default()
+                .with_jitter(false)
+                .with_initial_delay(Duration::from_millis(1)),
+        ),
+        "demo",
+        "1.0.0",
+    )
+    .expect("client");
+    let err = core
+        .send::<()>(core.request(&OP, "/things/1", &Query::new()))
+        .await
+        .expect_err("token endpoint refused");
+    assert!(err.to_string().contains("invalid_request"), "{err}");
+    let resp = core
+        .send::<()>(core.request(&OP, "/things/1", &Query::new()))
+        .await
+        .expect("response");
+    assert_eq!(resp.attempts, 2);
+
+    let text = recorder
+        .lines
+        .lock()
+        .map(|l| l.join("\n"))
+        .unwrap_or_default();
+    for wanted in [
+        "requesting access token",
+        "scopes=https://management.azure.com/.default",
+        "access token request failed",
+        "invalid_request",
+        "access token acquired",
+        "retrying",
+    ] {
+        assert!(text.contains(wanted), "missing {wanted:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("TRACE-s3cret"),
+        "a secret leaked into tracing:\n{text}"
+    );
+}

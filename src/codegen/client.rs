@@ -12,7 +12,7 @@ use crate::ir::{ApiIr, OperationIr, ParamLocation, SecurityKind, SignerKind};
 pub fn client_file(ir: &ApiIr) -> TokenStream {
     let mut lines = sanitize_doc(&format!("Client for {} (version {}).", ir.title, ir.version));
     lines.push(String::new());
-    lines.push("Create it with [`Client::new`] from an endpoint and a credential (see [`crate::auth`]); every operation is a method returning a request builder that you `.await`.".into());
+    lines.push("Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.".into());
     let doc = lines_to_doc(&lines);
     let endpoint_items = endpoint_items(ir);
     let client_request_id = match &ir.client_request_id_header {
@@ -23,7 +23,7 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
     let settings = &ir.client_settings;
     let setting_fields = settings.iter().map(|p| {
         let name = ident(&p.rust_name);
-        let ty = type_tokens(&p.ty, &quote!(crate::models::));
+        let ty = type_tokens(&p.ty, &quote!(super::models::));
         quote!(pub(crate) #name: #ty,)
     });
     let setting_args: Vec<TokenStream> = settings
@@ -41,7 +41,7 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
     });
     let setting_getters = settings.iter().map(|p| {
         let name = ident(&p.rust_name);
-        let ty = type_tokens(&p.ty, &quote!(crate::models::));
+        let ty = type_tokens(&p.ty, &quote!(super::models::));
         let mut lines = vec![format!("The client setting `{}` sent with every operation that uses it.", p.wire_name)];
         let spec = param_doc(p);
         if !spec.is_empty() {
@@ -62,7 +62,6 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
     let new_doc = format!(" Creates a client for `endpoint` that authenticates with `credential`.{settings_doc}");
     let with_options_doc = format!(" Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.{settings_doc}");
     quote! {
-        //! The API client.
 
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -75,7 +74,7 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
             #endpoint_items
 
             #[doc = #new_doc]
-            pub fn new(endpoint: &str, credential: impl ::restsmith_runtime::auth::Credential + 'static, #(#setting_args)*) -> ::std::result::Result<Self, crate::Error> {
+            pub fn new(endpoint: &str, credential: impl ::restsmith_runtime::auth::Credential + 'static, #(#setting_args)*) -> ::std::result::Result<Self, super::Error> {
                 Self::with_options(endpoint, ::std::option::Option::Some(::std::sync::Arc::new(credential)), #(#setting_pass)* ::restsmith_runtime::ClientOptions::default())
             }
 
@@ -85,7 +84,7 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
                 credential: ::std::option::Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
                 #(#setting_args)*
                 options: ::restsmith_runtime::ClientOptions,
-            ) -> ::std::result::Result<Self, crate::Error> {
+            ) -> ::std::result::Result<Self, super::Error> {
                 #client_request_id
                 let core = ::restsmith_runtime::ClientCore::new(endpoint, credential, options, env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
                     .map_err(::restsmith_runtime::Error::into_body_type)?;
@@ -195,7 +194,7 @@ fn operation_method(op: &OperationIr) -> TokenStream {
     });
     let (body_arg, body_pass) = match op.body.as_ref().filter(|b| b.required) {
         Some(b) => {
-            let t = type_tokens(&b.ty, &quote!(crate::models::));
+            let t = type_tokens(&b.ty, &quote!(super::models::));
             (quote!(body: #t), quote!(body))
         }
         None => (TokenStream::new(), TokenStream::new()),
@@ -208,8 +207,8 @@ fn operation_method(op: &OperationIr) -> TokenStream {
         #doc
         #deprecated
         #too_many
-        pub fn #name(&self, #(#all_args),*) -> crate::operations::#module::RequestBuilder<'_> {
-            crate::operations::#module::RequestBuilder::new(self, #(#all_pass),*)
+        pub fn #name(&self, #(#all_args),*) -> super::operations::#module::RequestBuilder<'_> {
+            super::operations::#module::RequestBuilder::new(self, #(#all_pass),*)
         }
     }
 }
@@ -318,7 +317,6 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
         }
     });
     quote! {
-        //! Credentials for the security schemes the API declares.
         #(#items)*
     }
 }

@@ -4,6 +4,7 @@
 
 mod client;
 mod errors;
+mod lro;
 mod models;
 mod operations;
 pub mod rust;
@@ -31,20 +32,66 @@ pub struct GeneratedFile {
 /// The version of restsmith written into `@generated` headers.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The modules of a generated API: (name, doc, public, items).
+fn modules(ir: &ApiIr) -> [(&'static str, &'static str, bool, TokenStream); 4] {
+    [
+        ("auth", "Credentials for the security schemes the API declares.", true, client::auth_file(ir)),
+        ("client", "The API client.", false, client::client_file(ir)),
+        ("models", "Models: the request and response bodies of the API.", true, models::models_file(ir)),
+        ("operations", "One module per operation: its request builder and its response or poller.", true, operations::operations_file(ir)),
+    ]
+}
+
+/// Lints allowed in generated code (kept visible at the top of every generated crate).
+fn allowed_lints() -> TokenStream {
+    quote!(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, rustdoc::bare_urls)
+}
+
 /// The Rust sources of a crate for `ir`: `src/lib.rs`, `src/models.rs`, `src/operations.rs`,
 /// `src/client.rs`, `src/auth.rs`.
 pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
-    let files = [
-        ("src/lib.rs", lib_file(ir)),
-        ("src/models.rs", models::models_file(ir)),
-        ("src/operations.rs", operations::operations_file(ir)),
-        ("src/client.rs", client::client_file(ir)),
-        ("src/auth.rs", client::auth_file(ir)),
-    ];
+    let mut files = vec![("src/lib.rs".to_owned(), lib_file(ir))];
+    for (name, doc, _, items) in modules(ir) {
+        let doc = format!(" {doc}");
+        files.push((format!("src/{name}.rs"), quote!(#![doc = #doc] #items)));
+    }
     files
         .into_iter()
-        .map(|(path, tokens)| Ok(GeneratedFile { path: PathBuf::from(path), contents: format_file(ir, path, tokens)? }))
+        .map(|(path, tokens)| Ok(GeneratedFile { contents: format_file(ir, &path, tokens)?, path: PathBuf::from(path) }))
         .collect()
+}
+
+/// The whole API as one file of items, for `include!` inside a module of the user's crate
+/// (the `build.rs` flow). Paths inside are relative, so it works wherever it is mounted.
+pub fn module_source(ir: &ApiIr) -> Result<String> {
+    let lints = allowed_lints();
+    let modules = modules(ir).into_iter().map(|(name, doc, public, items)| {
+        let name = rust::ident(name);
+        let doc = format!(" {doc}");
+        let vis = if public { quote!(pub) } else { TokenStream::new() };
+        quote! {
+            #[doc = #doc]
+            #[allow(#lints)]
+            #vis mod #name { #items }
+        }
+    });
+    let error = error_alias(ir);
+    format_file(ir, "module", quote! {
+        #(#modules)*
+        pub use client::Client;
+        #error
+    })
+}
+
+fn error_alias(ir: &ApiIr) -> TokenStream {
+    let error_body = operations::crate_error_body(ir)
+        .map(|t| rust::type_tokens(&t, &quote!(models::)))
+        .unwrap_or_else(|| quote!(::serde_json::Value));
+    quote! {
+        /// The error type of this API's operations: transport and validation failures, and error
+        /// responses decoded into the API's own error model.
+        pub type Error = ::restsmith_runtime::Error<#error_body>;
+    }
 }
 
 /// Every file of a crate for `ir`: the Rust sources plus `Cargo.toml` and `README.md`.
@@ -83,12 +130,11 @@ fn lib_file(ir: &ApiIr) -> TokenStream {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #line])
     });
-    let error_body = operations::crate_error_body(ir)
-        .map(|t| rust::type_tokens(&t, &quote!(models::)))
-        .unwrap_or_else(|| quote!(::serde_json::Value));
+    let error = error_alias(ir);
+    let lints = allowed_lints();
     quote! {
         #(#doc_attrs)*
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, rustdoc::bare_urls)]
+        #![allow(#lints)]
 
         pub mod auth;
         mod client;
@@ -97,8 +143,6 @@ fn lib_file(ir: &ApiIr) -> TokenStream {
 
         pub use client::Client;
 
-        /// The error type of this API's operations: transport and validation failures, and error
-        /// responses decoded into the API's own error model.
-        pub type Error = ::restsmith_runtime::Error<#error_body>;
+        #error
     }
 }

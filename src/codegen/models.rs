@@ -13,7 +13,6 @@ pub fn models_file(ir: &ApiIr) -> TokenStream {
     let error_impls = error_types(ir).into_iter().filter_map(|name| error_body_impl(ir, &name));
     let tests = example_tests(ir);
     quote! {
-        //! Models: the request and response bodies of the API.
         #(#items)*
         #(#error_impls)*
         #tests
@@ -41,6 +40,16 @@ fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_item(ir, &t.name, s, doc),
         TypeKind::Enum(e) => enum_item(&t.name, e, doc),
         TypeKind::Union(u) => union_item(&t.name, u, doc),
+        TypeKind::External(path) => {
+            let name = ident(&t.name);
+            let path: TokenStream = path.parse().unwrap_or_default();
+            quote! {
+                #doc
+                ///
+                /// Replaced by a type of your own (a generation option).
+                pub type #name = #path;
+            }
+        }
         TypeKind::Alias(target) => {
             let name = ident(&t.name);
             let target = type_tokens(target, &TokenStream::new());

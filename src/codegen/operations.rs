@@ -13,20 +13,24 @@ use crate::ir::{
 pub fn operations_file(ir: &ApiIr) -> TokenStream {
     let modules = ir.operations.iter().map(|op| operation_module(ir, op));
     quote! {
-        //! One module per operation: its request builder, response and response headers.
         #(#modules)*
     }
 }
 
 /// The path prefix of models from inside an operation module.
 pub fn models_path() -> TokenStream {
-    quote!(crate::models::)
+    quote!(super::super::models::)
+}
+
+/// The error body type of an operation (`serde_json::Value` when the spec names none).
+pub fn error_body_type(op: &OperationIr) -> TokenStream {
+    op.error_type.as_ref().map(|t| type_tokens(t, &models_path())).unwrap_or_else(|| quote!(::serde_json::Value))
 }
 
 /// The error type an operation returns.
 pub fn error_type(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     if op.error_type.as_ref() == crate_error_body(ir).as_ref() {
-        quote!(crate::Error)
+        quote!(super::super::Error)
     } else {
         let body = op.error_type.as_ref().map(|t| type_tokens(t, &models_path())).unwrap_or_else(|| quote!(::serde_json::Value));
         quote!(::restsmith_runtime::Error<#body>)
@@ -84,10 +88,23 @@ fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let module = ident(&op.method_name);
     let module_doc = format!(" Types of the `{}` operation (`{} {}`).", op.operation_id, op.http_method, op.path.template);
     let builder = request_builder(ir, op);
-    let response = response_types(ir, op);
+    let response = match &op.lro {
+        Some(_) => super::lro::lro_items(ir, op),
+        None => response_types(ir, op),
+    };
+    let op_id = &op.operation_id;
+    let template = &op.path.template;
+    let method = ident(&op.http_method);
+    let retry_safe = op.retry_safe;
     quote! {
         #[doc = #module_doc]
         pub mod #module {
+            static META: ::restsmith_runtime::OperationMeta = ::restsmith_runtime::OperationMeta {
+                operation_id: #op_id,
+                method: ::restsmith_runtime::http::Method::#method,
+                path_template: #template,
+                retry_safe: #retry_safe,
+            };
             #builder
             #response
         }
@@ -155,39 +172,97 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     }
 
     let send_body = send_body(ir, op);
-    let builder_doc = format!(" Request builder for [`Client::{method}`](crate::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
+    let stream = pager_method(ir, op);
+    let output = match &op.lro {
+        Some(_) => super::lro::poller_type(ir, op),
+        None => quote!(Response),
+    };
+    let send_doc = match &op.lro {
+        Some(_) => "Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).",
+        None => "Sends the request and decodes the response.",
+    };
+    let builder_doc = format!(" Request builder for [`Client::{method}`](super::super::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
     let too_many = (ctor_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #builder_doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         #[must_use = "a request builder does nothing until it is awaited or sent"]
         pub struct RequestBuilder<'a> {
-            client: &'a crate::Client,
+            client: &'a super::super::Client,
             #(#fields)*
         }
 
         impl<'a> RequestBuilder<'a> {
             #too_many
-            pub(crate) fn new(client: &'a crate::Client, #(#ctor_args),*) -> Self {
+            pub(crate) fn new(client: &'a super::super::Client, #(#ctor_args),*) -> Self {
                 Self { client, #(#ctor_inits)* }
             }
 
             #(#setters)*
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::std::result::Result<Response, #error> {
+            #[doc = #send_doc]
+            pub async fn send(self) -> ::std::result::Result<#output, #error> {
                 #send_body
             }
+
+            #stream
         }
 
         impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-            type Output = ::std::result::Result<Response, #error>;
+            type Output = ::std::result::Result<#output, #error>;
             type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }
         }
     }
+}
+
+/// `into_stream()` for `x-ms-pageable` operations: every item of every page.
+fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
+    let pageable = op.pageable.as_ref()?;
+    if op.lro.is_some() {
+        return None;
+    }
+    let Some(Some(TypeRef::Named(page))) = op.single_success_body() else { return None };
+    let TypeKind::Struct(page_struct) = &ir.type_def(page)?.kind else { return None };
+    let items = page_struct.fields.iter().find(|f| f.wire_name == pageable.item_field)?;
+    let TypeRef::List(item_type) = &items.ty else { return None };
+    let item_type = type_tokens(item_type, &models_path());
+    let page_type = type_tokens(&TypeRef::Named(page.clone()), &models_path());
+    let error_body = error_body_type(op);
+    let items_name = ident(&items.rust_name);
+    let take_items = if items.is_optional() { quote!(page.#items_name.unwrap_or_default()) } else { quote!(page.#items_name) };
+    let take_link = match pageable.next_link_field.as_ref().and_then(|l| page_struct.fields.iter().find(|f| &f.wire_name == l)) {
+        Some(f) => {
+            let name = ident(&f.rust_name);
+            if f.is_optional() {
+                quote!(page.#name)
+            } else {
+                quote!(::std::option::Option::Some(page.#name))
+            }
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let doc = match &pageable.next_link_field {
+        Some(link) => format!(" Every item of every page: sends this request, then follows `{link}` until a page has none. An error ends the stream."),
+        None => " Every item of the (single) page.".to_owned(),
+    };
+    Some(quote! {
+        #[doc = #doc]
+        pub fn into_stream(self) -> ::restsmith_runtime::pager::ItemStream<'a, #item_type, #error_body> {
+            let client = self.client;
+            ::restsmith_runtime::pager::items(
+                ::std::boxed::Box::pin(async move { self.send().await.map(|response| response.body) }),
+                move |link| {
+                    ::std::boxed::Box::pin(async move {
+                        ::restsmith_runtime::pager::next_page::<#page_type, #error_body>(client.core(), &META, &link).await
+                    })
+                },
+                |page: #page_type| (#take_items, #take_link),
+            )
+        }
+    })
 }
 
 /// Documentation lines of a parameter: its description plus constraints and default.
@@ -338,39 +413,11 @@ fn with_value(p: &ParamIr, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStre
 }
 
 fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
-    let op_id = &op.operation_id;
-    let template = &op.path.template;
-    let method = ident(&op.http_method);
-    let retry_safe = op.retry_safe;
-
     let validations = op.params.iter().filter(|p| p.constant.is_none() && !p.validation.is_empty()).map(|p| {
         with_value(p, |value| validation_calls(p, value))
     });
 
-    let path_pushes = op.path.parts.iter().map(|part| match part {
-        PathPart::Literal(text) if text.chars().count() == 1 => {
-            let c = text.chars().next().unwrap_or('/');
-            quote!(path.push(#c);)
-        }
-        PathPart::Literal(text) => quote!(path.push_str(#text);),
-        PathPart::Param(wire) => {
-            let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire) else {
-                return TokenStream::new();
-            };
-            if let Some(constant) = &p.constant {
-                return quote!(path.push_str(&::restsmith_runtime::path::segment(#constant));)
-            }
-            let place = value_place(p);
-            let rust_name = &p.rust_name;
-            match p.encoding {
-                ParamEncoding::ArmScope => quote!(path.push_str(&::restsmith_runtime::path::arm_scope(#rust_name, &#place)?);),
-                _ => {
-                    let text = text_arg(ir, &p.ty, &quote!(value));
-                    quote!({ let value = &#place; path.push_str(&::restsmith_runtime::path::segment(#text)); })
-                }
-            }
-        }
-    });
+    let path_pushes = path_pushes(ir, op, &|p| value_place(p));
 
     let query_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let wire = &p.wire_name;
@@ -391,6 +438,10 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             (ParamEncoding::FormArray { explode }, TypeRef::List(inner)) => {
                 let item = text_owned(ir, inner, &quote!(item));
                 quote!(query.push_form_array(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>(), #explode);)
+            }
+            (ParamEncoding::Unencoded, _) => {
+                let text = text_value(ir, &p.ty, value);
+                quote!(query.push_unencoded(#wire, #text);)
             }
             _ => {
                 let text = text_value(ir, &p.ty, value);
@@ -435,14 +486,11 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
     });
 
-    let decode = decode_response(ir, op);
+    let decode = match &op.lro {
+        Some(_) => super::lro::lro_tail(ir, op),
+        None => decode_response(ir, op),
+    };
     quote! {
-        static META: ::restsmith_runtime::OperationMeta = ::restsmith_runtime::OperationMeta {
-            operation_id: #op_id,
-            method: ::restsmith_runtime::http::Method::#method,
-            path_template: #template,
-            retry_safe: #retry_safe,
-        };
         #(#validations)*
         let mut path = ::std::string::String::new();
         #(#path_pushes)*
@@ -453,9 +501,45 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let mut request = self.client.core().request(&META, &path, &query);
         #(#header_sets)*
         #body
-        let response = self.client.core().send(request).await?;
         #decode
     }
+}
+
+/// Statements that append `op`'s path to a `path: String`, reading each path parameter from the
+/// place `place_of` gives (a field of the builder or client).
+pub fn path_pushes(ir: &ApiIr, op: &OperationIr, place_of: &dyn Fn(&ParamIr) -> TokenStream) -> Vec<TokenStream> {
+    op.path
+        .parts
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) if text.chars().count() == 1 => {
+                let c = text.chars().next().unwrap_or('/');
+                quote!(path.push(#c);)
+            }
+            PathPart::Literal(text) => quote!(path.push_str(#text);),
+            PathPart::Param(wire) => {
+                let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire) else {
+                    return TokenStream::new();
+                };
+                if let Some(constant) = &p.constant {
+                    return quote!(path.push_str(&::restsmith_runtime::path::segment(#constant)););
+                }
+                let place = place_of(p);
+                let rust_name = &p.rust_name;
+                match p.encoding {
+                    ParamEncoding::ArmScope => quote!(path.push_str(&::restsmith_runtime::path::arm_scope(#rust_name, &#place)?);),
+                    ParamEncoding::Unencoded => {
+                        let text = text_arg(ir, &p.ty, &quote!(value));
+                        quote!({ let value = &#place; path.push_str(&::restsmith_runtime::path::unencoded(#rust_name, #text)?); })
+                    }
+                    _ => {
+                        let text = text_arg(ir, &p.ty, &quote!(value));
+                        quote!({ let value = &#place; path.push_str(&::restsmith_runtime::path::segment(#text)); })
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 /// Whether responses need the envelope unwrapper.
@@ -491,14 +575,20 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         quote!(#status => #body,)
     });
     let bind = if single == Some(None) { quote!() } else { quote!(let body =) };
+    let request_id = match ir.envelope.as_ref().and_then(|e| e.request_id.as_ref()) {
+        Some(pointer) => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned).or_else(|| response.body_str_at(#pointer))),
+        None => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned)),
+    };
     let body_field = if single == Some(None) { quote!(body: ()) } else { quote!(body) };
     quote! {
+        let response = self.client.core().send(request).await?;
         #bind match response.status.as_u16() {
             #(#arms)*
             _ => return ::std::result::Result::Err(response.into_error()),
         };
         ::std::result::Result::Ok(Response {
             status: response.status,
+            request_id: #request_id,
             headers: Headers::from_response(&response),
             raw_headers: response.headers,
             #body_field,
@@ -594,7 +684,7 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
     };
     let statuses = op.success.iter().map(|r| r.status.to_string()).collect::<Vec<_>>().join(", ");
-    let response_doc = format!(" The successful response of [`Client::{method}`](crate::Client::{method}) (status {statuses}).");
+    let response_doc = format!(" The successful response of [`Client::{method}`](super::super::Client::{method}) (status {statuses}).");
     quote! {
         #[doc = #response_doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -602,6 +692,9 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         pub struct Response {
             /// The HTTP status.
             pub status: ::restsmith_runtime::http::StatusCode,
+            /// The request id the service assigned (a request-id header, or the body's for
+            /// APIs that put it there), for support cases.
+            pub request_id: ::std::option::Option<::std::string::String>,
             /// The documented response headers.
             pub headers: Headers,
             /// Every response header as received.

@@ -12,9 +12,15 @@ use super::types::TypeBuilder;
 use super::{ApiIr, EnvelopeIr, ParamLocation, ServerIr, ServerVariableIr, TypeRef};
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::load::LoadedSpec;
+use crate::settings::GenerateOptions;
 
 /// The IR of `spec` for a crate named `crate_name`, and the warnings met on the way.
 pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnostic>)> {
+    build_with(spec, crate_name, &GenerateOptions::default())
+}
+
+/// [`build`] with generation options (operation filters, renames, type replacements, …).
+pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions) -> Result<(ApiIr, Vec<Diagnostic>)> {
     let openapi = &spec.openapi;
     let file = spec.root_file.as_path();
     let mut errors = Vec::new();
@@ -52,6 +58,7 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
     examples.sort_by(|a, b| a.0.cmp(&b.0));
     examples.dedup();
 
+    apply_options(options, &mut operations, &mut type_defs, &mut warnings, file, &mut errors);
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
@@ -70,11 +77,9 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
         })
         .map(|p| p.wire_name.to_ascii_lowercase())
         .or_else(|| {
-            openapi
-                .servers
-                .iter()
-                .any(|s| s.url.contains("management.azure.com"))
-                .then(|| "x-ms-client-request-id".to_owned())
+            let arm = openapi.servers.iter().any(|s| s.url.contains("management.azure.com"))
+                || operations.iter().any(|o| matches!(o.lro, Some(super::LroIr::Azure { .. })));
+            arm.then(|| "x-ms-client-request-id".to_owned())
         });
 
     let mut client_settings: Vec<super::ParamIr> = Vec::new();
@@ -97,6 +102,11 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
         client_request_id_header,
         envelope,
         examples,
+        options: super::CodegenChoices {
+            types_only: options.types_only,
+            extra_derives: options.extra_derives.clone(),
+            client_name: options.client_name.clone().unwrap_or_else(|| "Client".to_owned()),
+        },
     };
     let warnings = warnings.into_iter().map(|d| relocate(spec, d)).collect();
     Ok((ir, warnings))
@@ -174,4 +184,61 @@ fn media_examples(openapi: &openapiv3::OpenAPI, types: &TypeBuilder<'_>) -> Vec<
         }
     }
     out
+}
+
+/// Operation filters, method renames and type replacements.
+fn apply_options(
+    options: &GenerateOptions,
+    operations: &mut Vec<super::OperationIr>,
+    types: &mut [super::TypeDef],
+    warnings: &mut Vec<Diagnostic>,
+    file: &std::path::Path,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let at = |message: String| Diagnostic::new(Location::new(file, ""), message);
+    if !options.include_operations.is_empty() || !options.include_tags.is_empty() {
+        operations.retain(|o| {
+            options.include_operations.contains(&o.operation_id) || o.tags.iter().any(|t| options.include_tags.contains(t))
+        });
+        for id in &options.include_operations {
+            if !operations.iter().any(|o| &o.operation_id == id) {
+                errors.push(at(format!("--include-operation `{id}`: no such operationId")));
+            }
+        }
+    }
+    if options.types_only {
+        operations.clear();
+    }
+    for (id, method) in &options.method_names {
+        let name = names::field_name(method);
+        if operations.iter().any(|o| o.method_name == name && &o.operation_id != id) {
+            errors.push(at(format!("--method-name {id}={method}: another operation already uses `{name}`")));
+            continue;
+        }
+        match operations.iter_mut().find(|o| &o.operation_id == id) {
+            Some(op) => op.method_name = name,
+            None => errors.push(at(format!("--method-name `{id}`: no such operationId"))),
+        }
+    }
+    for (schema, path) in &options.type_replacements {
+        let name = names::type_name(schema);
+        if syn::parse_str::<syn::Path>(path).is_err() {
+            errors.push(at(format!("--replace-type {schema}={path}: `{path}` is not a Rust path")));
+            continue;
+        }
+        match types.iter_mut().find(|t| t.name == name || t.origin.ends_with(&format!("/{schema}"))) {
+            Some(t) => t.kind = super::TypeKind::External(path.clone()),
+            None => warnings.push(at(format!("--replace-type `{schema}`: no such schema; ignored"))),
+        }
+    }
+    for derive in &options.extra_derives {
+        if syn::parse_str::<syn::Path>(derive).is_err() {
+            errors.push(at(format!("--derive `{derive}` is not a Rust path")));
+        }
+    }
+    if let Some(name) = &options.client_name {
+        if syn::parse_str::<syn::Ident>(name).is_err() {
+            errors.push(at(format!("--client-name `{name}` is not a Rust identifier")));
+        }
+    }
 }

@@ -13,7 +13,7 @@ mod recursion;
 mod security;
 mod types;
 
-pub use build::build;
+pub use build::{build, build_with};
 
 use serde_json::Value;
 
@@ -47,6 +47,19 @@ pub struct ApiIr {
     pub envelope: Option<EnvelopeIr>,
     /// Schema examples: (type name, example JSON), for generated round-trip tests.
     pub examples: Vec<(String, Value)>,
+    /// Generation options that reach the codegen stage.
+    pub options: CodegenChoices,
+}
+
+/// Choices the codegen stage applies (from [`crate::settings::GenerateOptions`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodegenChoices {
+    /// Emit only the models.
+    pub types_only: bool,
+    /// Extra derive paths for models.
+    pub extra_derives: Vec<String>,
+    /// The client struct's name.
+    pub client_name: String,
 }
 
 impl ApiIr {
@@ -106,6 +119,8 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// Another name for an existing type (`pub type A = B;`).
     Alias(TypeRef),
+    /// A type the user supplies instead (`pub type A = path::to::Type;`), a type replacement.
+    External(String),
     /// One of several types (`oneOf`/`anyOf`, or a polymorphic base and its subtypes).
     Union(UnionDef),
 }
@@ -292,8 +307,12 @@ pub struct OperationIr {
     pub error_type: Option<TypeRef>,
     /// Long-running behaviour.
     pub lro: Option<LroIr>,
+    /// `x-ms-pageable`: the response is one page of a list.
+    pub pageable: Option<PageableIr>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The spec's tags.
+    pub tags: Vec<String>,
     /// POST/PATCH that may be retried after a response.
     pub retry_safe: bool,
     /// JSON pointer of the operation.
@@ -355,8 +374,12 @@ pub enum ParamLocation {
 pub enum ParamEncoding {
     /// One value, percent-encoded as one path segment / query value / header value.
     Simple,
-    /// `x-ms-skip-url-encoding`: an ARM scope path whose `/` are kept.
+    /// `x-ms-skip-url-encoding` on an ARM scope (`resourceUri`, `scope`): `/` kept, each segment
+    /// validated and encoded.
     ArmScope,
+    /// `x-ms-skip-url-encoding` on anything else: sent as given, only characters that would
+    /// break the URL refused or encoded.
+    Unencoded,
     /// `x-restsmith-indexed-list`: `Name.1=a&Name.2=b`.
     IndexedList,
     /// A query array in form style: exploded (`a=1&a=2`) or comma-joined.
@@ -458,6 +481,16 @@ pub struct HeaderIr {
     pub ty: TypeRef,
     /// Documentation.
     pub doc: Option<String>,
+}
+
+/// `x-ms-pageable`: where a page keeps its items and the link to the next page (wire names of
+/// properties of the success body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageableIr {
+    /// The array property with the items (`itemName`, default `value`).
+    pub item_field: String,
+    /// The property with the next page's URL (`nextLinkName`); `None`: a single page.
+    pub next_link_field: Option<String>,
 }
 
 /// How a long-running operation is followed to its end.

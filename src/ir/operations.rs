@@ -137,6 +137,11 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         };
         let (success, error_type) = self.responses(operation, &type_stem, &format!("{pointer}/responses"));
         let lro = self.lro(operation, pointer);
+        let is_azure_lro = matches!(lro, Some(LroIr::Azure { .. }));
+        let pageable = match operation.extensions.get("x-ms-pageable") {
+            Some(config) => self.pageable(config, &success, &format!("{pointer}/x-ms-pageable")),
+            None => None,
+        };
         Some(OperationIr {
             operation_id,
             method_name,
@@ -150,8 +155,12 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             success,
             error_type,
             lro,
+            pageable,
             deprecated: operation.deprecated,
-            retry_safe: operation.extensions.get("x-restsmith-retry-safe").and_then(Value::as_bool).unwrap_or(false),
+            tags: operation.tags.clone(),
+            // ARM long-running actions may be repeated: the RP answers a duplicate with the same 202.
+            retry_safe: operation.extensions.get("x-restsmith-retry-safe").and_then(Value::as_bool).unwrap_or(false)
+                || is_azure_lro,
             origin: pointer.to_owned(),
         })
     }
@@ -238,7 +247,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         let is_array = matches!(ty, TypeRef::List(_));
         let ext = |name: &str| data.extensions.get(name).and_then(Value::as_bool).unwrap_or(false);
         let encoding = match p {
-            Parameter::Path { .. } if ext("x-ms-skip-url-encoding") => ParamEncoding::ArmScope,
+            Parameter::Path { .. } if ext("x-ms-skip-url-encoding") && is_arm_scope_name(&data.name) => ParamEncoding::ArmScope,
+            Parameter::Path { .. } | Parameter::Query { .. } if ext("x-ms-skip-url-encoding") && !is_array => ParamEncoding::Unencoded,
             Parameter::Query { .. } if is_array && ext("x-restsmith-indexed-list") => ParamEncoding::IndexedList,
             Parameter::Query { style, .. } if is_array => match style {
                 QueryStyle::Form => ParamEncoding::FormArray { explode: data.explode.unwrap_or(true) },
@@ -431,6 +441,29 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         out
     }
 
+    fn pageable(&mut self, config: &Value, success: &[ResponseIr], pointer: &str) -> Option<super::PageableIr> {
+        let item_field = config.get("itemName").and_then(Value::as_str).unwrap_or("value").to_owned();
+        let next_link_field = config.get("nextLinkName").and_then(Value::as_str).map(str::to_owned);
+        let body = success.iter().find_map(|r| r.body.clone());
+        let Some(TypeRef::Named(page)) = body else {
+            self.warn(pointer, "x-ms-pageable on an operation whose response is not an object: not paged");
+            return None;
+        };
+        let Some(page_struct) = self.types.struct_def_of(&page) else {
+            self.warn(pointer, format!("x-ms-pageable: `{page}` is not a struct: not paged"));
+            return None;
+        };
+        let has_items = page_struct.fields.iter().any(|f| f.wire_name == item_field && matches!(f.ty, TypeRef::List(_)));
+        let has_link = next_link_field
+            .as_ref()
+            .is_none_or(|l| page_struct.fields.iter().any(|f| &f.wire_name == l && f.ty == TypeRef::Prim(Primitive::String)));
+        if !has_items || !has_link {
+            self.warn(pointer, format!("x-ms-pageable: `{page}` lacks the array `{item_field}` or the string next link: not paged"));
+            return None;
+        }
+        Some(super::PageableIr { item_field, next_link_field })
+    }
+
     fn lro(&mut self, operation: &Operation, pointer: &str) -> Option<LroIr> {
         if let Some(config) = operation.extensions.get("x-restsmith-lro") {
             return self.reconcile(config, &format!("{pointer}/x-restsmith-lro"));
@@ -516,6 +549,12 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             self.error(&pointer, message);
         }
     }
+}
+
+/// Parameters that hold an ARM resource id or scope (`{resourceUri}`, `{scope}`, …).
+fn is_arm_scope_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["resourceuri", "scope", "resourceid", "resourcescope", "parentresourceid"].contains(&lower.as_str())
 }
 
 /// (method, operation) pairs of a path item, in a fixed order.

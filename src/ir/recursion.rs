@@ -15,7 +15,7 @@ pub(crate) fn box_recursive_fields(types: &mut [TypeDef]) {
                 TypeKind::Struct(s) => s.fields.iter().filter_map(|f| by_value_target(&f.ty)).collect(),
                 TypeKind::Alias(r) => by_value_target(r).into_iter().collect(),
                 TypeKind::Union(u) => u.variants.iter().filter_map(|v| by_value_target(&v.ty)).collect(),
-                TypeKind::Enum(_) => Vec::new(),
+                TypeKind::Enum(_) | TypeKind::External(_) => Vec::new(),
             };
             (t.name.clone(), targets)
         })

@@ -265,6 +265,14 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// The struct named `name`, if built so far.
+    pub(crate) fn struct_def_of(&self, name: &str) -> Option<&StructDef> {
+        match &self.types.get(name)?.kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// Whether `name` is a struct built so far.
     pub(crate) fn is_struct(&self, name: &str) -> bool {
         self.types.get(name).is_some_and(|t| matches!(t.kind, TypeKind::Struct(_)))

@@ -3,7 +3,7 @@
 //! The API client.
 /// Client for ContainerServiceClient (version 2024-09-01).
 ///
-/// Create it with [`Client::new`] from an endpoint and a credential (see [`crate::auth`]); every operation is a method returning a request builder that you `.await`.
+/// Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: ::restsmith_runtime::ClientCore,
@@ -17,7 +17,7 @@ impl Client {
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
         subscription_id: ::restsmith_runtime::uuid::Uuid,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         Self::with_options(
             endpoint,
             ::std::option::Option::Some(::std::sync::Arc::new(credential)),
@@ -33,7 +33,7 @@ impl Client {
         >,
         subscription_id: ::restsmith_runtime::uuid::Uuid,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         let options = options.client_request_id_header("x-ms-client-request-id");
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
@@ -71,8 +71,8 @@ impl Client {
         &self,
         resource_group_name: impl ::std::convert::Into<::std::string::String>,
         resource_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::managed_clusters_abort_latest_operation::RequestBuilder<'_> {
-        crate::operations::managed_clusters_abort_latest_operation::RequestBuilder::new(
+    ) -> super::operations::managed_clusters_abort_latest_operation::RequestBuilder<'_> {
+        super::operations::managed_clusters_abort_latest_operation::RequestBuilder::new(
             self,
             resource_group_name,
             resource_name,
@@ -91,8 +91,8 @@ impl Client {
         &self,
         resource_group_name: impl ::std::convert::Into<::std::string::String>,
         resource_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::managed_clusters_get::RequestBuilder<'_> {
-        crate::operations::managed_clusters_get::RequestBuilder::new(
+    ) -> super::operations::managed_clusters_get::RequestBuilder<'_> {
+        super::operations::managed_clusters_get::RequestBuilder::new(
             self,
             resource_group_name,
             resource_name,

@@ -3,7 +3,7 @@
 //! The API client.
 /// Client for BatchService (version 2020-09-01.12.0).
 ///
-/// Create it with [`Client::new`] from an endpoint and a credential (see [`crate::auth`]); every operation is a method returning a request builder that you `.await`.
+/// Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: ::restsmith_runtime::ClientCore,
@@ -15,7 +15,7 @@ impl Client {
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         Self::with_options(
             endpoint,
             ::std::option::Option::Some(::std::sync::Arc::new(credential)),
@@ -29,7 +29,7 @@ impl Client {
             ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
         >,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         let options = options.client_request_id_header("client-request-id");
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
@@ -59,8 +59,8 @@ impl Client {
     pub fn certificate_cancel_deletion(
         &self,
         thumbprint: impl ::std::convert::Into<::std::string::String>,
-    ) -> crate::operations::certificate_cancel_deletion::RequestBuilder<'_> {
-        crate::operations::certificate_cancel_deletion::RequestBuilder::new(
+    ) -> super::operations::certificate_cancel_deletion::RequestBuilder<'_> {
+        super::operations::certificate_cancel_deletion::RequestBuilder::new(
             self,
             thumbprint,
         )

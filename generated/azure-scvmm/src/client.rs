@@ -3,7 +3,7 @@
 //! The API client.
 /// Client for ScVmm (version 2024-06-01).
 ///
-/// Create it with [`Client::new`] from an endpoint and a credential (see [`crate::auth`]); every operation is a method returning a request builder that you `.await`.
+/// Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: ::restsmith_runtime::ClientCore,
@@ -15,7 +15,7 @@ impl Client {
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         Self::with_options(
             endpoint,
             ::std::option::Option::Some(::std::sync::Arc::new(credential)),
@@ -29,7 +29,7 @@ impl Client {
             ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
         >,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         let options = options.client_request_id_header("x-ms-client-request-id");
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
@@ -60,11 +60,11 @@ impl Client {
     pub fn virtual_machine_instances_delete_checkpoint(
         &self,
         resource_uri: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::VirtualMachineDeleteCheckpoint,
-    ) -> crate::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder<
+        body: super::models::VirtualMachineDeleteCheckpoint,
+    ) -> super::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder<
         '_,
     > {
-        crate::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder::new(
+        super::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder::new(
             self,
             resource_uri,
             body,

@@ -3,7 +3,7 @@
 //! The API client.
 /// Client for NeutonOS SDDC API (version v1).
 ///
-/// Create it with [`Client::new`] from an endpoint and a credential (see [`crate::auth`]); every operation is a method returning a request builder that you `.await`.
+/// Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: ::restsmith_runtime::ClientCore,
@@ -21,7 +21,7 @@ impl Client {
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         Self::with_options(
             endpoint,
             ::std::option::Option::Some(::std::sync::Arc::new(credential)),
@@ -35,7 +35,7 @@ impl Client {
             ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
         >,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
                 credential,
@@ -64,8 +64,8 @@ impl Client {
     pub fn get_vm_snap(
         &self,
         id: i64,
-    ) -> crate::operations::get_vm_snap::RequestBuilder<'_> {
-        crate::operations::get_vm_snap::RequestBuilder::new(self, id)
+    ) -> super::operations::get_vm_snap::RequestBuilder<'_> {
+        super::operations::get_vm_snap::RequestBuilder::new(self, id)
     }
     /// Update a virtual machine snapshot.
     ///
@@ -79,8 +79,8 @@ impl Client {
     pub fn update_vm_snap(
         &self,
         id: i64,
-        body: crate::models::VmSnapUpdateRequest,
-    ) -> crate::operations::update_vm_snap::RequestBuilder<'_> {
-        crate::operations::update_vm_snap::RequestBuilder::new(self, id, body)
+        body: super::models::VmSnapUpdateRequest,
+    ) -> super::operations::update_vm_snap::RequestBuilder<'_> {
+        super::operations::update_vm_snap::RequestBuilder::new(self, id, body)
     }
 }

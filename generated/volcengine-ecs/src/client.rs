@@ -3,7 +3,7 @@
 //! The API client.
 /// Client for Volcengine ECS (version 2020-04-01).
 ///
-/// Create it with [`Client::new`] from an endpoint and a credential (see [`crate::auth`]); every operation is a method returning a request builder that you `.await`.
+/// Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: ::restsmith_runtime::ClientCore,
@@ -21,7 +21,7 @@ impl Client {
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         Self::with_options(
             endpoint,
             ::std::option::Option::Some(::std::sync::Arc::new(credential)),
@@ -35,7 +35,7 @@ impl Client {
             ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
         >,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, crate::Error> {
+    ) -> ::std::result::Result<Self, super::Error> {
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
                 credential,
@@ -66,7 +66,7 @@ impl Client {
         image_ids: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
-    ) -> crate::operations::delete_images::RequestBuilder<'_> {
-        crate::operations::delete_images::RequestBuilder::new(self, image_ids)
+    ) -> super::operations::delete_images::RequestBuilder<'_> {
+        super::operations::delete_images::RequestBuilder::new(self, image_ids)
     }
 }

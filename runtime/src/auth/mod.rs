@@ -11,6 +11,7 @@ mod basic;
 mod bearer;
 mod secret;
 mod signers;
+mod token;
 
 pub mod azure_shared_key;
 pub mod volcengine;
@@ -22,6 +23,10 @@ pub use basic::BasicAuth;
 pub use bearer::BearerToken;
 pub use secret::Secret;
 pub use signers::{SharedKeySigner, VolcengineSigner, BATCH_CONTENT_TYPE};
+pub use token::{
+    AccessToken, ClientSecretCredential, OAuth2Bearer, StaticTokenCredential, TokenCredential,
+    TokenRequestError, ARM_SCOPE, BATCH_SCOPE, ENTRA_AUTHORITY,
+};
 
 use crate::error::BoxError;
 use crate::request::Request;

@@ -139,7 +139,7 @@ impl Credential for VolcengineSigner {
 }
 
 /// Azure Batch Shared Key signing (`Authorization: SharedKey <account>:<signature>`). Sets
-/// `ocp-date` to now on every attempt and, for requests without a body type, the Batch JSON
+/// `ocp-date` to now on every attempt (unless the caller set one) and, for requests without a body type, the Batch JSON
 /// content type, so what is signed is what is sent.
 #[derive(Clone, Debug)]
 pub struct SharedKeySigner {
@@ -174,8 +174,11 @@ impl Credential for SharedKeySigner {
             }
             request.headers.remove(http::header::DATE);
             request.headers.remove(http::header::AUTHORIZATION);
-            let ocp_date = azure_shared_key::format_ocp_date(Utc::now());
-            set(request, "ocp-date", &ocp_date, false)?;
+            // A caller's ocp-date is signed as given; otherwise each attempt gets the current time.
+            if !request.headers.contains_key("ocp-date") {
+                let ocp_date = azure_shared_key::format_ocp_date(Utc::now());
+                set(request, "ocp-date", &ocp_date, false)?;
+            }
             let mut headers = header_pairs(request, &[])?;
             // The HTTP client adds Content-Length at send time; the signature must include it.
             if !request.body.is_empty() && !request.headers.contains_key(http::header::CONTENT_LENGTH) {
