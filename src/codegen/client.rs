@@ -229,15 +229,29 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
         let scheme = &s.name;
         let base_doc = s.doc.clone().unwrap_or_default();
         match &s.kind {
-            SecurityKind::OAuth2 { scopes } => {
+            SecurityKind::OAuth2 { scopes, default_scopes } => {
                 let doc = scheme_doc(
-                    &format!("Security scheme `{scheme}` (OAuth2): a bearer token obtained for this API."),
+                    &format!("Security scheme `{scheme}` (OAuth2): bearer tokens from `credential` (e.g. `restsmith_runtime::auth::ClientSecretCredential` for Microsoft Entra ID) for the default scopes; tokens are cached and refreshed before they expire."),
                     &base_doc,
-                    &format!("Spec scopes: {}.", scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")),
+                    &format!(
+                        "Default scopes: {}. Spec scopes: {}. Use `restsmith_runtime::auth::OAuth2Bearer::new` for other scopes (sovereign clouds).",
+                        default_scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+                        scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                    ),
                 );
+                let consts = ident(&format!("{}_SCOPES", s.rust_name.to_uppercase()));
+                let token_fn = ident(&format!("{}_token", s.rust_name));
+                let const_doc = format!(" The scopes `{}` requests tokens for.", s.rust_name);
+                let token_doc = format!(" Security scheme `{scheme}` with a fixed bearer token (obtained elsewhere, or for tests).");
                 quote! {
+                    #[doc = #const_doc]
+                    pub const #consts: &[&str] = &[#(#default_scopes),*];
                     #doc
-                    pub fn #name(token: impl ::std::convert::Into<::std::string::String>) -> ::restsmith_runtime::auth::BearerToken {
+                    pub fn #name(credential: impl ::restsmith_runtime::auth::TokenCredential + 'static) -> ::restsmith_runtime::auth::OAuth2Bearer {
+                        ::restsmith_runtime::auth::OAuth2Bearer::new(::std::sync::Arc::new(credential), #consts.iter().copied())
+                    }
+                    #[doc = #token_doc]
+                    pub fn #token_fn(token: impl ::std::convert::Into<::std::string::String>) -> ::restsmith_runtime::auth::BearerToken {
                         ::restsmith_runtime::auth::BearerToken::new(token)
                     }
                 }

@@ -565,6 +565,9 @@ pub enum SecurityKind {
     OAuth2 {
         /// Scopes named by the flows.
         scopes: Vec<String>,
+        /// Scopes a token is requested for by default: `x-restsmith-default-scopes`, else for
+        /// Microsoft Entra ID the `.default` scope of the API's origin, else the flows' scopes.
+        default_scopes: Vec<String>,
     },
     /// HTTP bearer.
     Bearer,

@@ -46,7 +46,7 @@ pub(crate) fn security_schemes(openapi: &OpenAPI, file: &std::path::Path, errors
                 let kind = if scheme.eq_ignore_ascii_case("basic") { SecurityKind::Basic } else { SecurityKind::Bearer };
                 (kind, description.clone())
             }
-            SecurityScheme::OAuth2 { flows, description, .. } => {
+            SecurityScheme::OAuth2 { flows, description, extensions } => {
                 let mut scopes: Vec<String> = Vec::new();
                 let mut add = |m: &indexmap::IndexMap<String, String>| {
                     for s in m.keys() {
@@ -67,7 +67,24 @@ pub(crate) fn security_schemes(openapi: &OpenAPI, file: &std::path::Path, errors
                 if let Some(f) = &flows.authorization_code {
                     add(&f.scopes);
                 }
-                (SecurityKind::OAuth2 { scopes }, description.clone())
+                let urls = [
+                    flows.implicit.as_ref().map(|f| f.authorization_url.as_str()),
+                    flows.authorization_code.as_ref().map(|f| f.token_url.as_str()),
+                    flows.client_credentials.as_ref().map(|f| f.token_url.as_str()),
+                    flows.password.as_ref().map(|f| f.token_url.as_str()),
+                ];
+                let entra = urls.iter().flatten().any(|u| u.contains("login.microsoftonline.com"));
+                let explicit: Option<Vec<String>> = extensions
+                    .get("x-restsmith-default-scopes")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+                let origin = openapi.servers.first().and_then(|s| origin_of(&s.url));
+                let default_scopes = match (explicit, entra, origin) {
+                    (Some(explicit), _, _) => explicit,
+                    (None, true, Some(origin)) => vec![format!("{origin}/.default")],
+                    _ => scopes.clone(),
+                };
+                (SecurityKind::OAuth2 { scopes, default_scopes }, description.clone())
             }
             SecurityScheme::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description.clone()),
         };
@@ -95,4 +112,11 @@ fn signer_kind(config: &Value) -> Result<SignerKind, String> {
         Some("azure-batch-shared-key") => Ok(SignerKind::AzureBatchSharedKey),
         other => Err(format!("unknown x-restsmith-signer kind {other:?} (supported: volcengine-v4, azure-batch-shared-key)")),
     }
+}
+
+/// `https://host` of a concrete server URL (no variables in scheme or host).
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    (!host.is_empty() && !host.contains('{') && !scheme.contains('{')).then(|| format!("{scheme}://{host}"))
 }

@@ -31,7 +31,7 @@ const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
 const PREFIX: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ContainerService";
 
 fn make_client(endpoint: &str, subscription: &str, options: ClientOptions) -> Client {
-    let credential: Arc<dyn Credential> = Arc::new(auth::azure_auth(TOKEN));
+    let credential: Arc<dyn Credential> = Arc::new(auth::azure_auth_token(TOKEN));
     Client::with_options(
         endpoint,
         Some(credential),
@@ -555,4 +555,59 @@ async fn dot_segment_resource_group_is_refused_before_sending() {
         }
     }
     assert!(received(&server).await.is_empty());
+}
+
+/// The ARM scheme end to end: `auth::azure_auth` with an OAuth2 client-credentials credential
+/// against a loopback token server; the token is fetched once for the spec's default scope and
+/// reused for the next call.
+#[tokio::test]
+async fn oauth2_client_credentials_end_to_end() {
+    use restsmith_runtime::auth::ClientSecretCredential;
+    use wiremock::matchers::body_string_contains;
+
+    let token_server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/tenant/oauth2/v2.0/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains("client_id=app-id"))
+        .and(body_string_contains("scope=https%3A%2F%2Fmanagement.azure.com%2F.default"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "token_type": "Bearer", "expires_in": 3600, "access_token": "issued-token"
+        })))
+        .expect(1)
+        .mount(&token_server)
+        .await;
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "location": "eastus", "properties": { "provisioningState": "Succeeded" }
+        })))
+        .mount(&api)
+        .await;
+
+    let credential = ClientSecretCredential::new(
+        &format!("{}/tenant/oauth2/v2.0/token", token_server.uri()),
+        "app-id",
+        "app-secret",
+    )
+    .expect("token url");
+    assert_eq!(auth::AZURE_AUTH_SCOPES, ["https://management.azure.com/.default"]);
+    let client = Client::with_options(
+        &api.uri(),
+        Some(Arc::new(auth::azure_auth(credential))),
+        Uuid::parse_str(SUBSCRIPTION).unwrap(),
+        no_retries(),
+    )
+    .expect("client");
+    for _ in 0..2 {
+        let cluster = client.managed_clusters_get("rg1", "aks1").await.expect("get with an OAuth2 token");
+        assert_eq!(cluster.body.properties.and_then(|p| p.provisioning_state).as_deref(), Some("Succeeded"));
+    }
+    let sent = received(&api).await;
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(header(request, "authorization"), "Bearer issued-token");
+    }
+    // `.expect(1)` on the token endpoint is verified when the server drops.
+    assert!(!format!("{client:?}").contains("app-secret"), "the secret never appears in Debug");
 }

@@ -41,7 +41,7 @@ fn shared_key_client(endpoint: &str, options: ClientOptions) -> Client {
 }
 
 fn bearer_client(endpoint: &str, options: ClientOptions) -> Client {
-    let credential: Arc<dyn Credential> = Arc::new(auth::azure_auth("batch-test-token"));
+    let credential: Arc<dyn Credential> = Arc::new(auth::azure_auth_token("batch-test-token"));
     Client::with_options(endpoint, Some(credential), options).expect("client")
 }
 

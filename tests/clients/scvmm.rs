@@ -35,7 +35,7 @@ const TAIL: &str = "/providers/Microsoft.ScVmm/virtualMachineInstances/default/d
 const TOKEN: &str = "arm-test-token";
 
 fn make_client(endpoint: &str, options: ClientOptions) -> Client {
-    let credential: Arc<dyn Credential> = Arc::new(auth::azure_auth(TOKEN));
+    let credential: Arc<dyn Credential> = Arc::new(auth::azure_auth_token(TOKEN));
     Client::with_options(endpoint, Some(credential), options).expect("client")
 }
 
