@@ -5,6 +5,7 @@
 //! [`output`] (atomic writes, staleness checks). [`settings`] is shared by the CLI and the
 //! `build.rs` builder.
 
+pub mod builder;
 pub mod codegen;
 pub mod error;
 pub mod ir;
@@ -15,7 +16,8 @@ pub mod settings;
 use std::path::{Path, PathBuf};
 
 pub use error::{Diagnostic, Error, Location, Result};
-pub use settings::CrateSettings;
+pub use builder::Builder;
+pub use settings::{CrateSettings, GenerateOptions};
 
 /// A crate generated in memory, not yet written.
 #[derive(Debug, Clone)]

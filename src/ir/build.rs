@@ -24,7 +24,7 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
     let openapi = &spec.openapi;
     let file = spec.root_file.as_path();
     let mut errors = Vec::new();
-    let mut warnings = spec.warnings.clone();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
 
     let envelope = match openapi.extensions.get("x-restsmith-envelope") {
         Some(config) => match envelope_of(config) {
@@ -108,7 +108,8 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
             client_name: options.client_name.clone().unwrap_or_else(|| "Client".to_owned()),
         },
     };
-    let warnings = warnings.into_iter().map(|d| relocate(spec, d)).collect();
+    // Load warnings are located already; the IR's own ones point into the normalized document.
+    let warnings = spec.warnings.iter().cloned().chain(warnings.into_iter().map(|d| relocate(spec, d))).collect();
     Ok((ir, warnings))
 }
 

@@ -109,7 +109,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         let method_name = self.method_scope.claim(&names::field_name(&operation_id));
         let type_stem = names::type_name(&operation_id);
 
-        let template = path.split('#').next().unwrap_or(path).to_owned();
+        // `#Action=…` (RPC path keys) and `?query` (x-ms-paths overloads) are not part of the path.
+        let template = path.split(['#', '?']).next().unwrap_or(path).to_owned();
         let template = if template.is_empty() { "/".to_owned() } else { template };
         let parts = match parse_template(&template) {
             Ok(parts) => parts,

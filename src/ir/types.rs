@@ -294,6 +294,13 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn type_of_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> TypeRef {
+        // `allOf: [$ref]` with only flags beside it (nullable, readOnly, description) is the
+        // referenced type itself, not a copy.
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            if let [single @ ReferenceOr::Reference { .. }] = all_of.as_slice() {
+                return self.type_of(single, context, &format!("{pointer}/allOf/0"));
+            }
+        }
         if becomes_named_type(schema) {
             let name = match x_ms_enum_name(schema) {
                 Some(enum_name) => match self.ms_enums.get(&enum_name) {

@@ -19,6 +19,13 @@ pub fn parse_document(path: &Path, bytes: &[u8]) -> Result<(Value, Vec<Diagnosti
     let value = if matches!(first, Some('{') | Some('[')) {
         match serde_json::from_str::<Value>(text) {
             Ok(v) => v,
+            // A document cut short cannot be saved by removing commas: report it at once.
+            Err(strict_error) if strict_error.classify() == serde_json::error::Category::Eof => {
+                return Err(Error::spec(
+                    whole,
+                    format!("not valid JSON: {strict_error} (line {}, column {})", strict_error.line(), strict_error.column()),
+                ))
+            }
             Err(strict_error) => {
                 let (relaxed, removed) = strip_trailing_commas(text);
                 match (removed.is_empty(), serde_json::from_str::<Value>(&relaxed)) {
@@ -57,39 +64,41 @@ pub fn parse_document(path: &Path, bytes: &[u8]) -> Result<(Value, Vec<Diagnosti
 /// Removes commas that directly precede `}` or `]` (ignoring whitespace), outside strings.
 /// Returns the new text and the 1-based line numbers of the removed commas.
 fn strip_trailing_commas(text: &str) -> (String, Vec<usize>) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
+    // Every byte that matters here is ASCII, and ASCII bytes never occur inside a multi-byte
+    // UTF-8 sequence, so the text can be scanned (and cut) byte by byte.
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
     let mut removed = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
     let mut line = 1;
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '\n' {
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
             line += 1;
         }
         if in_string {
-            out.push(c);
+            out.push(b);
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if b == b'"' {
                 in_string = false;
             }
             continue;
         }
-        if c == '"' {
+        if b == b'"' {
             in_string = true;
-        } else if c == ',' {
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            if matches!(next, Some('}') | Some(']')) {
+        } else if b == b',' {
+            let next = bytes[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
+            if matches!(next, Some(b'}') | Some(b']')) {
                 removed.push(line);
                 continue;
             }
         }
-        out.push(c);
+        out.push(b);
     }
-    (out, removed)
+    (String::from_utf8(out).unwrap_or_else(|_| text.to_owned()), removed)
 }
 
 #[cfg(test)]
@@ -105,6 +114,14 @@ mod tests {
         assert_eq!(w.len(), 2);
         assert!(w[0].message.contains("line 1"), "{}", w[0]);
         assert!(w[1].message.contains("line 2"), "{}", w[1]);
+    }
+
+    #[test]
+    fn truncated_json_is_reported_without_retrying() {
+        let err = parse_document(Path::new("cut.json"), "{\"a\": [1, 2,".as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("EOF while parsing"), "{err}");
+        let (v, _) = parse_document(Path::new("u.json"), "{\"ä\": [\"ö,\",],}".as_bytes()).unwrap();
+        assert_eq!(v["ä"], serde_json::json!(["ö,"]));
     }
 
     #[test]
