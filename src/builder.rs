@@ -166,8 +166,17 @@ impl Builder {
                 crate::output::write_atomically(&path, source.as_bytes())?;
             }
             if !self.quiet {
-                for w in &warnings {
+                // A few in full, then a count: cargo prints every warning on every build.
+                for w in warnings.iter().take(3) {
                     println!("cargo:warning=restsmith: {w}");
+                }
+                if warnings.len() > 3 {
+                    println!(
+                        "cargo:warning=restsmith: … and {} more for {} (run `restsmith generate --spec {} --out <dir> --verbose` to see all)",
+                        warnings.len() - 3,
+                        name,
+                        files_read.first().map(|p| p.display().to_string()).unwrap_or_default()
+                    );
                 }
             }
             modules.push(GeneratedModule { name, path, warnings, files_read });

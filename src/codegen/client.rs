@@ -20,6 +20,13 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
         None => TokenStream::new(),
     };
     let methods = ir.operations.iter().map(operation_method);
+    let core_accessor = (!ir.operations.is_empty()).then(|| {
+        quote! {
+            pub(crate) fn core(&self) -> &::restsmith_runtime::ClientCore {
+                &self.core
+            }
+        }
+    });
     let settings = &ir.client_settings;
     let setting_fields = settings.iter().map(|p| {
         let name = ident(&p.rust_name);
@@ -30,7 +37,7 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
         .iter()
         .map(|p| {
             let name = ident(&p.rust_name);
-            let ty = argument_type(p);
+            let ty = argument_type(p, &quote!(super::models::));
             quote!(#name: #ty,)
         })
         .collect();
@@ -98,9 +105,7 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
                 self.core.endpoint()
             }
 
-            pub(crate) fn core(&self) -> &::restsmith_runtime::ClientCore {
-                &self.core
-            }
+            #core_accessor
 
             #(#methods)*
         }
@@ -185,7 +190,7 @@ fn operation_method(op: &OperationIr) -> TokenStream {
     let doc = lines_to_doc(&lines);
     let args = required.iter().map(|p| {
         let n = ident(&p.rust_name);
-        let t = argument_type(p);
+        let t = argument_type(p, &quote!(super::models::));
         quote!(#n: #t)
     });
     let pass = required.iter().map(|p| {

@@ -18,6 +18,9 @@ struct Step<'a> {
 /// `impl ::restsmith_runtime::ErrorBody for <name>`, if `name` is a struct.
 pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
     let def = ir.type_def(name)?;
+    if let TypeKind::Union(u) = &def.kind {
+        return Some(union_error_body_impl(ir, name, u));
+    }
     if !matches!(def.kind, TypeKind::Struct(_)) {
         return None;
     }
@@ -131,4 +134,37 @@ fn accessor(ir: &ApiIr, path: &[Step<'_>]) -> TokenStream {
         }
     }
     quote!(::std::option::Option::None)
+}
+
+/// A union error type asks whichever variant it holds.
+fn union_error_body_impl(ir: &ApiIr, name: &str, u: &crate::ir::UnionDef) -> TokenStream {
+    let ty = ident(name);
+    let arms = |method: &str| {
+        let method = ident(method);
+        let arms = u.variants.iter().map(|v| {
+            let vname = ident(&v.rust_name);
+            let delegates = matches!(&v.ty, TypeRef::Named(n) if matches!(ir.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_))));
+            match (delegates, v.boxed) {
+                (true, true) => quote!(Self::#vname(v) => ::restsmith_runtime::ErrorBody::#method(&**v),),
+                (true, false) => quote!(Self::#vname(v) => ::restsmith_runtime::ErrorBody::#method(v),),
+                (false, _) => quote!(Self::#vname(_) => ::std::option::Option::None,),
+            }
+        });
+        let unknown = u.keeps_unknown.then(|| quote!(Self::UnknownValue(v) => ::restsmith_runtime::ErrorBody::#method(v),));
+        quote!(match self { #(#arms)* #unknown })
+    };
+    let (code, message, request_id) = (arms("code"), arms("message"), arms("request_id"));
+    quote! {
+        impl ::restsmith_runtime::ErrorBody for #ty {
+            fn code(&self) -> ::std::option::Option<&str> {
+                #code
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                #request_id
+            }
+        }
+    }
 }

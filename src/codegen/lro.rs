@@ -9,13 +9,22 @@ use super::rust::{ident, type_tokens};
 use crate::ir::{ApiIr, LroIr, OperationIr, ReconcileIr};
 
 /// The final result type of a long-running operation: the success body (the first one declared
-/// when they differ), or `()`.
+/// when they differ), an `Option` of it when the operation may end without one (some success
+/// responses have none, or it is a POST/DELETE), or `()`.
 pub fn final_type(op: &OperationIr) -> TokenStream {
     let body = match op.single_success_body() {
         Some(body) => body.cloned(),
         None => op.success.iter().find_map(|r| r.body.clone()),
     };
+    // A POST or DELETE may end without a body (204, or a Location that answers empty) even when
+    // the spec documents one.
+    let some_without_body =
+        op.success.iter().any(|r| r.body.is_none()) || matches!(op.http_method.as_str(), "POST" | "DELETE");
     match body {
+        Some(t) if some_without_body => {
+            let t = type_tokens(&t, &models_path());
+            quote!(::std::option::Option<#t>)
+        }
         Some(t) => type_tokens(&t, &models_path()),
         None => quote!(()),
     }

@@ -29,6 +29,20 @@ pub fn error_types(ir: &ApiIr) -> Vec<String> {
             _ => None,
         })
         .collect();
+    // A polymorphic error type delegates to its variants, which need the impl too.
+    let mut i = 0;
+    while i < names.len() {
+        if let Some(TypeKind::Union(u)) = ir.type_def(&names[i]).map(|d| &d.kind) {
+            for v in &u.variants {
+                if let TypeRef::Named(n) = &v.ty {
+                    if !names.contains(n) {
+                        names.push(n.clone());
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
     names.sort();
     names.dedup();
     names
@@ -308,6 +322,16 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
         quote!(Self::#vname)
     });
     let count = e.variants.len();
+    let from_body = if e.variants.is_empty() {
+        quote!(Self::UnknownValue(value.to_owned()))
+    } else {
+        quote! {
+            match value {
+                #(#from_arms)*
+                other => Self::UnknownValue(other.to_owned()),
+            }
+        }
+    };
     if e.extensible {
         quote! {
             #doc
@@ -332,10 +356,7 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             }
             impl ::std::convert::From<&str> for #name_ident {
                 fn from(value: &str) -> Self {
-                    match value {
-                        #(#from_arms)*
-                        other => Self::UnknownValue(other.to_owned()),
-                    }
+                    #from_body
                 }
             }
             impl ::std::str::FromStr for #name_ident {

@@ -49,13 +49,14 @@ pub fn crate_error_body(ir: &ApiIr) -> Option<TypeRef> {
 }
 
 /// The type a caller passes for a parameter (`impl Into<String>` for strings, …).
-pub fn argument_type(p: &ParamIr) -> TokenStream {
+/// `models` is the path prefix of named types where the argument appears.
+pub fn argument_type(p: &ParamIr, models: &TokenStream) -> TokenStream {
     match &p.ty {
         TypeRef::Prim(Primitive::String) => quote!(impl ::std::convert::Into<::std::string::String>),
         TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => {
             quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>)
         }
-        other => type_tokens(other, &models_path()),
+        other => type_tokens(other, models),
     }
 }
 
@@ -123,7 +124,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     for p in &required {
         let name = ident(&p.rust_name);
         let ty = stored_type(p);
-        let arg_ty = argument_type(p);
+        let arg_ty = argument_type(p, &models_path());
         fields.push(quote!(#name: #ty,));
         ctor_args.push(quote!(#name: #arg_ty));
         ctor_inits.push(field_init(p, &name));
@@ -140,10 +141,22 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
     }
     let mut setters = Vec::new();
+    if let Some(header) = own_client_request_id(ir, op) {
+        fields.push(quote!(client_request_id: ::std::option::Option<::std::string::String>,));
+        ctor_inits.push(quote!(client_request_id: ::std::option::Option::None,));
+        let doc = format!(" Sends `{header}: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.");
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn client_request_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.client_request_id = ::std::option::Option::Some(value.into());
+                self
+            }
+        });
+    }
     for p in &optional {
         let name = ident(&p.rust_name);
         let ty = stored_type(p);
-        let arg_ty = argument_type(p);
+        let arg_ty = argument_type(p, &models_path());
         let conv = argument_conversion(p, &quote!(value));
         fields.push(quote!(#name: ::std::option::Option<#ty>,));
         ctor_inits.push(quote!(#name: ::std::option::Option::None,));
@@ -263,6 +276,14 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
             )
         }
     })
+}
+
+/// The client-request-id header an operation's builder lets the caller set, when the API uses
+/// one and the operation does not declare it as a parameter of its own.
+fn own_client_request_id<'a>(ir: &'a ApiIr, op: &OperationIr) -> Option<&'a str> {
+    let header = ir.client_request_id_header.as_deref()?;
+    let declared = op.params.iter().any(|p| p.wire_name.eq_ignore_ascii_case(header) || p.rust_name == "client_request_id");
+    (!declared).then_some(header)
 }
 
 /// Documentation lines of a parameter: its description plus constraints and default.
@@ -462,6 +483,7 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
         with_value(p, |value| {
             let text = match &p.ty {
+                TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => quote!(&#value.join(",")),
                 TypeRef::List(inner) => {
                     let item = text_owned(ir, inner, &quote!(item));
                     quote!(&#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>().join(","))
@@ -486,6 +508,13 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
     });
 
+    let own_request_id = own_client_request_id(ir, op).map(|header| {
+        quote! {
+            if let ::std::option::Option::Some(value) = &self.client_request_id {
+                request.header(#header, value)?;
+            }
+        }
+    });
     let decode = match &op.lro {
         Some(_) => super::lro::lro_tail(ir, op),
         None => decode_response(ir, op),
@@ -500,6 +529,7 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         #[allow(unused_mut)]
         let mut request = self.client.core().request(&META, &path, &query);
         #(#header_sets)*
+        #own_request_id
         #body
         #decode
     }
@@ -575,6 +605,8 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         quote!(#status => #body,)
     });
     let bind = if single == Some(None) { quote!() } else { quote!(let body =) };
+    // An operation that documents no success response: any 2xx is success without a body.
+    let arms: Vec<TokenStream> = if op.success.is_empty() { vec![quote!(200..=299 => {})] } else { arms.collect() };
     let request_id = match ir.envelope.as_ref().and_then(|e| e.request_id.as_ref()) {
         Some(pointer) => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned).or_else(|| response.body_str_at(#pointer))),
         None => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned)),

@@ -5,9 +5,20 @@ use quote::quote;
 
 use crate::ir::{Primitive, TypeRef};
 
-/// An identifier (names in the IR are already valid, keyword-free Rust identifiers).
+/// An identifier. Names in the IR are already valid, keyword-free ASCII identifiers; anything
+/// else is made into one rather than panicking.
 pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    let mut clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if clean.is_empty() || clean.starts_with(|c: char| c.is_ascii_digit()) {
+        clean.insert(0, '_');
+    }
+    if clean == "_" {
+        clean.push('x');
+    }
+    if syn::parse_str::<Ident>(&clean).is_err() {
+        clean.push('_');
+    }
+    Ident::new(&clean, Span::call_site())
 }
 
 /// The Rust type of a [`TypeRef`], with fully qualified paths. `models` is the path prefix of

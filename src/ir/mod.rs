@@ -333,7 +333,7 @@ impl OperationIr {
     /// Body type of the success responses, if they all agree.
     pub fn single_success_body(&self) -> Option<Option<&TypeRef>> {
         let mut bodies = self.success.iter().map(|r| r.body.as_ref());
-        let first = bodies.next()?;
+        let Some(first) = bodies.next() else { return Some(None) };
         bodies.all(|b| b == first).then_some(first)
     }
 }

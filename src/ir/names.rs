@@ -36,7 +36,35 @@ fn symbol_word(c: char) -> Option<&'static str> {
 /// Splits the text into word-ish pieces, turning everything that is not alphanumeric into a
 /// separator so heck sees clean words.
 fn clean(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    let ascii: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    plural_acronyms(&ascii)
+}
+
+/// Keeps a plural acronym one word: `LROs` → `Lros` (heck would split it into `LR` + `Os`).
+fn plural_acronyms(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let run = i - start;
+        let plural = run >= 2 && chars.get(i) == Some(&'s') && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
+        if plural {
+            out.push(chars[start]);
+            out.extend(chars[start + 1..i].iter().map(char::to_ascii_lowercase));
+            out.push('s');
+            i += 1;
+        } else if run > 0 {
+            out.extend(&chars[start..i]);
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// True for strict and reserved Rust keywords.
@@ -81,7 +109,7 @@ pub fn variant_name(raw: &str) -> String {
     }
     let mut spelled = String::new();
     for c in raw.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
             spelled.push(c);
         } else if let Some(word) = symbol_word(c) {
             // Only spell out symbols at the edges or between digits; inside words they separate.
@@ -92,9 +120,9 @@ pub fn variant_name(raw: &str) -> String {
             spelled.push(' ');
         }
     }
-    let alnum_only: String = raw.chars().filter(|c| c.is_alphanumeric()).collect();
+    let alnum_only: String = raw.chars().filter(char::is_ascii_alphanumeric).collect();
     // "Standard_LRS" → StandardLrs, but "+1" → Plus1 and "-1" → Minus1.
-    let name = if !alnum_only.is_empty() && raw.chars().next().is_some_and(char::is_alphanumeric) {
+    let name = if !alnum_only.is_empty() && raw.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
         clean(raw).to_upper_camel_case()
     } else {
         spelled.to_upper_camel_case()
@@ -169,6 +197,10 @@ mod tests {
         assert_eq!(type_name("vm-snap.spec"), "VmSnapSpec");
         assert_eq!(type_name("3dModel"), "T3dModel");
         assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(field_name("LROs_put200Succeeded"), "lros_put200_succeeded");
+        assert_eq!(field_name("LROsCustomHeader_post202Retry200"), "lros_custom_header_post202_retry200");
+        assert_eq!(field_name("VirtualMachineInstances_DeleteCheckpoint"), "virtual_machine_instances_delete_checkpoint");
+        assert_eq!(field_name("getURLs"), "get_urls");
     }
 
     #[test]
@@ -181,6 +213,9 @@ mod tests {
         assert_eq!(variant_name("a b"), "AB");
         assert_eq!(variant_name("2020-04-01"), "V20200401");
         assert_eq!(variant_name("sha1"), "Sha1");
+        assert_eq!(variant_name("啊齄"), "Value");
+        assert_eq!(field_name("名前"), "value");
+        assert_eq!(type_name("名前"), "Unnamed");
     }
 
     #[test]

@@ -455,7 +455,8 @@ impl<'a> TypeBuilder<'a> {
 
     fn struct_def(&mut self, name: &str, schema: &Schema, pointer: &str) -> StructDef {
         let mut def = StructDef::default();
-        let mut field_scope = NameScope::new();
+        // `additional_properties` is the flattened map of extra properties.
+        let mut field_scope = NameScope::with_reserved(["additional_properties"]);
         let mut seen_wire = BTreeSet::new();
         self.collect_fields(name, schema, pointer, &mut def, &mut field_scope, &mut seen_wire, 0);
         if let Some(config) = schema.schema_data.extensions.get("x-restsmith-batch-result") {

@@ -61,9 +61,15 @@ pub const STARTUP_DEADLINE: Duration = Duration::from_secs(60);
 pub const PRISM_ENTRY: &str = "@stoplight/prism-cli/dist/index.js";
 pub const AUTOREST_TESTSERVER_ENTRY: &str = "@microsoft.azure/autorest.testserver/dist/cli/cli.js";
 
-/// The repository root (the root package's manifest directory).
+/// The repository root: the nearest ancestor of the crate being tested that holds
+/// `tools/harness` (the root package, or `tests/autorest` inside it).
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("tools/harness/package.json").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or(manifest)
 }
 
 /// The `node_modules` folder holding the pinned JS test tools:

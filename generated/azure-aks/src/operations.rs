@@ -16,6 +16,7 @@ pub mod managed_clusters_abort_latest_operation {
         client: &'a super::super::Client,
         resource_group_name: ::std::string::String,
         resource_name: ::std::string::String,
+        client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
@@ -27,7 +28,16 @@ pub mod managed_clusters_abort_latest_operation {
                 client,
                 resource_group_name: resource_group_name.into(),
                 resource_name: resource_name.into(),
+                client_request_id: ::std::option::Option::None,
             }
+        }
+        /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
+        pub fn client_request_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_request_id = ::std::option::Option::Some(value.into());
+            self
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
         pub async fn send(
@@ -81,6 +91,9 @@ pub mod managed_clusters_abort_latest_operation {
             query.push("api-version", "2024-09-01");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
+            if let ::std::option::Option::Some(value) = &self.client_request_id {
+                request.header("x-ms-client-request-id", value)?;
+            }
             #[allow(unused_variables)]
             let initial_method = request.method.clone();
             #[allow(unused_variables)]
@@ -145,6 +158,7 @@ pub mod managed_clusters_get {
         client: &'a super::super::Client,
         resource_group_name: ::std::string::String,
         resource_name: ::std::string::String,
+        client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
@@ -156,7 +170,16 @@ pub mod managed_clusters_get {
                 client,
                 resource_group_name: resource_group_name.into(),
                 resource_name: resource_name.into(),
+                client_request_id: ::std::option::Option::None,
             }
+        }
+        /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
+        pub fn client_request_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_request_id = ::std::option::Option::Some(value.into());
+            self
         }
         ///Sends the request and decodes the response.
         pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
@@ -204,6 +227,9 @@ pub mod managed_clusters_get {
             query.push("api-version", "2024-09-01");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
+            if let ::std::option::Option::Some(value) = &self.client_request_id {
+                request.header("x-ms-client-request-id", value)?;
+            }
             let response = self.client.core().send(request).await?;
             let body = match response.status.as_u16() {
                 200u16 => response.json::<super::super::models::ManagedCluster, _>()?,

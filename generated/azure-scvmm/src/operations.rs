@@ -16,6 +16,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
         client: &'a super::super::Client,
         resource_uri: ::std::string::String,
         body: super::super::models::VirtualMachineDeleteCheckpoint,
+        client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
@@ -27,7 +28,16 @@ pub mod virtual_machine_instances_delete_checkpoint {
                 client,
                 resource_uri: resource_uri.into(),
                 body,
+                client_request_id: ::std::option::Option::None,
             }
+        }
+        /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
+        pub fn client_request_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_request_id = ::std::option::Option::Some(value.into());
+            self
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
         pub async fn send(
@@ -52,6 +62,9 @@ pub mod virtual_machine_instances_delete_checkpoint {
             query.push("api-version", "2024-06-01");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
+            if let ::std::option::Option::Some(value) = &self.client_request_id {
+                request.header("x-ms-client-request-id", value)?;
+            }
             request.json(&self.body)?;
             #[allow(unused_variables)]
             let initial_method = request.method.clone();
