@@ -8,6 +8,7 @@ mod lro;
 mod models;
 mod operations;
 pub mod rust;
+pub mod surface;
 mod templates;
 
 use std::path::PathBuf;
