@@ -6,6 +6,7 @@
 # Installs the test tools it needs into ignored folders, then runs every check:
 #   tools/harness/node_modules   Prism + the AutoRest test server (npm ci from package-lock.json)
 #   target/test-tools/venv       Python spec validator (pip, scripts/requirements.txt)
+#   target/test-tools/cargo-semver-checks   cargo-semver-checks (cargo install --locked, for tests/diff.rs)
 # Tests that need a server start it themselves (tests/support/mod.rs) on a free loopback
 # port and stop it by PID. No test is skipped: a missing tool fails the run.
 # Needs: bash, cargo (+ clippy), node >= 18 with npm, python3 >= 3.9 with venv; network
@@ -119,6 +120,24 @@ fi
 step "(b2) bash scripts/validate-specs.sh (OpenAPI documents in specs/)"
 [ -f "$ROOT/scripts/validate-specs.sh" ] || die "scripts/validate-specs.sh is missing"
 bash "$ROOT/scripts/validate-specs.sh"
+
+# ---- (b3) cargo-semver-checks (tests/diff.rs checks restsmith's Rust verdicts with it) -------
+step "(b3) cargo-semver-checks into target/test-tools/cargo-semver-checks"
+# Built from crates.io (no prebuilt binary can be fetched here) without its release profile's
+# fat LTO and single codegen unit, which only make the build slower; later runs reuse the
+# binary. 0.51 reads the rustdoc JSON format of rustc 1.95.
+SEMVER_CHECKS_VERSION=0.51.0
+SEMVER_CHECKS_ROOT="$TOOLS/cargo-semver-checks"
+SEMVER_CHECKS="$SEMVER_CHECKS_ROOT/bin/cargo-semver-checks"
+if [ -x "$SEMVER_CHECKS" ] && "$SEMVER_CHECKS" semver-checks --version 2>/dev/null | grep -q " $SEMVER_CHECKS_VERSION\$"; then
+  echo "up to date ($("$SEMVER_CHECKS" semver-checks --version))"
+else
+  CARGO_TARGET_DIR="$TOOLS/cargo-semver-checks-build" CARGO_PROFILE_RELEASE_LTO=false \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install cargo-semver-checks --version "$SEMVER_CHECKS_VERSION" --locked --root "$SEMVER_CHECKS_ROOT"
+  rm -rf "$TOOLS/cargo-semver-checks-build"
+  "$SEMVER_CHECKS" semver-checks --version
+fi
+export RESTSMITH_SEMVER_CHECKS="$SEMVER_CHECKS"
 
 # ---- (c) environment for the tests ---------------------------------------------------
 step "(c) environment for the tests"

@@ -55,6 +55,62 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Compare two versions of a spec: what changed, whether deployed clients keep working
+    /// (wire), whether code using the generated crate still compiles (rust), and the semver bump
+    /// the generated crate needs.
+    ///
+    /// OLD and NEW may be Swagger 2.0, OpenAPI 3.0 or 3.1, in any mix; they are compared on
+    /// restsmith's IR, not as text. Exit code 1 when a breaking change is found (see
+    /// --fail-on), 0 otherwise, 2 on bad input.
+    ///
+    /// Examples:
+    ///   restsmith diff specs/v1.yaml specs/v2.yaml
+    ///   restsmith diff old.json new.yaml --format markdown > report.md
+    ///   restsmith diff old.yaml new.yaml --format json --fail-on wire
+    ///   restsmith diff old.yaml new.yaml --code
+    Diff {
+        /// The old version of the spec.
+        old: PathBuf,
+        /// The new version of the spec.
+        new: PathBuf,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Also show the unified diff of the generated crate between the two versions.
+        #[arg(long)]
+        code: bool,
+        /// Which breaking changes make the exit code 1: any (wire or rust), wire, rust, none.
+        #[arg(long, value_enum, default_value_t = DiffFailOn::Any)]
+        fail_on: DiffFailOn,
+        /// Colour the text report: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+        #[arg(long, value_enum, default_value_t = DiffColor::Auto)]
+        color: DiffColor,
+        /// Crate name used for the generated code (default: NEW's file stem).
+        #[arg(long)]
+        crate_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFailOn {
+    Any,
+    Wire,
+    Rust,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffColor {
+    Auto,
+    Always,
+    Never,
 }
 
 fn main() -> ExitCode {
@@ -130,6 +186,34 @@ fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
                 }
                 Ok(ExitCode::from(1))
             }
+        }
+        Command::Diff { old, new, format, code, fail_on, color, crate_name } => {
+            use restsmith::diff::{self, render};
+            let crate_name = crate_name.unwrap_or_else(|| restsmith::settings::default_crate_name(&new));
+            let old = diff::Version::load(&old, &crate_name)?;
+            let new = diff::Version::load(&new, &crate_name)?;
+            let report = diff::diff(&old, &new);
+            let format = match format {
+                DiffFormat::Text => render::Format::Text,
+                DiffFormat::Markdown => render::Format::Markdown,
+                DiffFormat::Json => render::Format::Json,
+            };
+            let color = match color {
+                DiffColor::Always => true,
+                DiffColor::Never => false,
+                DiffColor::Auto => {
+                    std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let code = if code { Some(diff::code::crate_diff(&old, &new)?) } else { None };
+            print!("{}", render::render_with_code(&report, format, color, code.as_deref()));
+            let fail_on = match fail_on {
+                DiffFailOn::Any => diff::FailOn::Any,
+                DiffFailOn::Wire => diff::FailOn::Wire,
+                DiffFailOn::Rust => diff::FailOn::Rust,
+                DiffFailOn::None => diff::FailOn::None,
+            };
+            Ok(if report.fails(fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
     }
 }

@@ -68,10 +68,27 @@ pub async fn next_page<P: DeserializeOwned, E: DeserializeOwned + ErrorBody>(
     meta: &'static OperationMeta,
     link: &str,
 ) -> Result<P, Error<E>> {
-    let url = core
+    next_page_with(core, meta, link, &[]).await
+}
+
+/// [`next_page`], adding `extra_query` pairs the next-page operation always sends (its constant
+/// query parameters) unless the link already carries them.
+pub async fn next_page_with<P: DeserializeOwned, E: DeserializeOwned + ErrorBody>(
+    core: &ClientCore,
+    meta: &'static OperationMeta,
+    link: &str,
+    extra_query: &[(&str, &str)],
+) -> Result<P, Error<E>> {
+    let mut url = core
         .endpoint()
         .join(link)
         .map_err(|e| Error::protocol(format!("next link is not a URL: {e}"), None))?;
+    let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    for (name, value) in extra_query {
+        if !present.iter().any(|p| p == name) {
+            url.query_pairs_mut().append_pair(name, value);
+        }
+    }
     let response = core.get_url::<E>(meta, url).await?;
     if response.status.is_success() {
         response.json()

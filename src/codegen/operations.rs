@@ -261,21 +261,80 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
         Some(link) => format!(" Every item of every page: sends this request, then follows `{link}` until a page has none. An error ends the stream."),
         None => " Every item of the (single) page.".to_owned(),
     };
+    let (captures, next) = next_page_fetch(ir, op, pageable, &page_type, &error_body);
     Some(quote! {
         #[doc = #doc]
         pub fn into_stream(self) -> ::restsmith_runtime::pager::ItemStream<'a, #item_type, #error_body> {
             let client = self.client;
+            #(#captures)*
             ::restsmith_runtime::pager::items(
                 ::std::boxed::Box::pin(async move { self.send().await.map(|response| response.body) }),
                 move |link| {
-                    ::std::boxed::Box::pin(async move {
-                        ::restsmith_runtime::pager::next_page::<#page_type, #error_body>(client.core(), &META, &link).await
-                    })
+                    #next
                 },
                 |page: #page_type| (#take_items, #take_link),
             )
         }
     })
+}
+
+/// How the next page is fetched: through `operationName`'s operation when it takes the link as
+/// a `nextLink` parameter (its other arguments copied from this request), else by following
+/// the link, adding that operation's constant query parameters.
+fn next_page_fetch(
+    ir: &ApiIr,
+    op: &OperationIr,
+    pageable: &crate::ir::PageableIr,
+    page_type: &TokenStream,
+    error_body: &TokenStream,
+) -> (Vec<TokenStream>, TokenStream) {
+    let direct = |extra: Vec<TokenStream>| {
+        quote! {
+            ::std::boxed::Box::pin(async move {
+                ::restsmith_runtime::pager::next_page_with::<#page_type, #error_body>(client.core(), &META, &link, &[#(#extra),*]).await
+            })
+        }
+    };
+    let Some(next) = pageable.next_operation.as_ref().and_then(|m| ir.operations.iter().find(|o| &o.method_name == m)) else {
+        return (Vec::new(), direct(Vec::new()));
+    };
+    let constants: Vec<TokenStream> = next
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .filter_map(|p| {
+            let value = p.constant.as_ref()?;
+            let wire = &p.wire_name;
+            Some(quote!((#wire, #value)))
+        })
+        .collect();
+    let link_param = next.required_args().find(|p| p.wire_name.eq_ignore_ascii_case("nextLink"));
+    let same_page = next.single_success_body() == op.single_success_body();
+    let Some(link_param) = link_param.filter(|_| same_page && next.body.is_none() && next.lro.is_none()) else {
+        return (Vec::new(), direct(constants));
+    };
+    let mut captures = Vec::new();
+    let mut args = Vec::new();
+    for p in next.required_args() {
+        if p.rust_name == link_param.rust_name {
+            args.push(quote!(link.clone()));
+            continue;
+        }
+        let Some(ours) = op.required_args().find(|o| o.rust_name == p.rust_name && o.ty == p.ty) else {
+            // An argument this request does not have: follow the link instead.
+            return (Vec::new(), direct(constants));
+        };
+        let name = ident(&ours.rust_name);
+        let captured = ident(&format!("next_{}", ours.rust_name));
+        captures.push(quote!(let #captured = self.#name.clone();));
+        args.push(quote!(#captured.clone()));
+    }
+    let method = ident(&next.method_name);
+    let fetch = quote! {
+        let request = client.#method(#(#args),*);
+        ::std::boxed::Box::pin(async move { request.send().await.map(|response| response.body) })
+    };
+    (captures, fetch)
 }
 
 /// The client-request-id header an operation's builder lets the caller set, when the API uses

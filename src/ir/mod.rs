@@ -491,6 +491,8 @@ pub struct PageableIr {
     pub item_field: String,
     /// The property with the next page's URL (`nextLinkName`); `None`: a single page.
     pub next_link_field: Option<String>,
+    /// Method name of the operation that fetches the next page (`operationName`), if any.
+    pub next_operation: Option<String>,
 }
 
 /// How a long-running operation is followed to its end.

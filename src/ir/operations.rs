@@ -86,6 +86,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             }
         }
         self.resolve_poll_operations(&mut out);
+        self.resolve_next_operations(&mut out);
         out
     }
 
@@ -462,7 +463,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             self.warn(pointer, format!("x-ms-pageable: `{page}` lacks the array `{item_field}` or the string next link: not paged"));
             return None;
         }
-        Some(super::PageableIr { item_field, next_link_field })
+        let next_operation = config.get("operationName").and_then(Value::as_str).map(str::to_owned);
+        Some(super::PageableIr { item_field, next_link_field, next_operation })
     }
 
     fn lro(&mut self, operation: &Operation, pointer: &str) -> Option<LroIr> {
@@ -519,6 +521,26 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
 
     /// `poll-operation` names an operationId and its parameters wire names; turn them into the
     /// Rust names the codegen needs.
+    /// `x-ms-pageable.operationName` names an operationId; the codegen needs its method name.
+    fn resolve_next_operations(&mut self, ops: &mut [OperationIr]) {
+        let by_id: BTreeMap<String, String> = ops.iter().map(|o| (o.operation_id.clone(), o.method_name.clone())).collect();
+        let mut problems = Vec::new();
+        for op in ops.iter_mut() {
+            let origin = op.origin.clone();
+            if let Some(p) = &mut op.pageable {
+                if let Some(next) = p.next_operation.take() {
+                    match by_id.get(&next) {
+                        Some(method) => p.next_operation = Some(method.clone()),
+                        None => problems.push((format!("{origin}/x-ms-pageable/operationName"), format!("`{next}` is not an operationId of this spec; next links are fetched directly"))),
+                    }
+                }
+            }
+        }
+        for (pointer, message) in problems {
+            self.warn(&pointer, message);
+        }
+    }
+
     fn resolve_poll_operations(&mut self, ops: &mut [OperationIr]) {
         let by_id: BTreeMap<String, (String, Vec<(String, String)>)> = ops
             .iter()
@@ -616,9 +638,12 @@ fn pick_json(content: &indexmap::IndexMap<String, MediaType>) -> Option<(String,
         .map(|(k, v)| (k.clone(), v.clone()))
 }
 
+/// The only value a required parameter may take (`enum` with one member), as wire text.
 fn single_enum_value(schema: &Schema) -> Option<String> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration[0].clone(),
+        SchemaKind::Type(Type::Boolean(b)) if b.enumeration.len() == 1 => b.enumeration[0].map(|v| v.to_string()),
+        SchemaKind::Type(Type::Integer(i)) if i.enumeration.len() == 1 => i.enumeration[0].map(|v| v.to_string()),
         _ => None,
     }
 }
