@@ -394,6 +394,12 @@ impl ClientCore {
         query: &Query,
     ) -> Request {
         let mut url = self.inner.endpoint.clone();
+        // An unencoded path value may carry a query of its own (`next?page=2`, a next-page
+        // fragment): it goes before the operation's query parameters.
+        let (encoded_path, inline_query) = match encoded_path.split_once('?') {
+            Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty())),
+            None => (encoded_path, None),
+        };
         let path = if encoded_path.is_empty() {
             url.path().to_owned()
         } else {
@@ -408,12 +414,12 @@ impl ClientCore {
         url.set_path(&path);
         let altered = url.path() != path;
 
-        let query_text = match (url.query().filter(|q| !q.is_empty()), query.is_empty()) {
-            (Some(existing), false) => Some(format!("{existing}&{}", query.encode())),
-            (Some(existing), true) => Some(existing.to_owned()),
-            (None, false) => Some(query.encode()),
-            (None, true) => None,
-        };
+        let encoded_query = (!query.is_empty()).then(|| query.encode());
+        let parts: Vec<&str> = [url.query().filter(|q| !q.is_empty()), inline_query, encoded_query.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let query_text = (!parts.is_empty()).then(|| parts.join("&"));
         url.set_query(query_text.as_deref());
 
         let mut request = Request::new(meta, url);

@@ -71,8 +71,9 @@ pub async fn next_page<P: DeserializeOwned, E: DeserializeOwned + ErrorBody>(
     next_page_with(core, meta, link, &[]).await
 }
 
-/// [`next_page`], adding `extra_query` pairs the next-page operation always sends (its constant
-/// query parameters) unless the link already carries them.
+/// [`next_page`] with query parameters the client always sends on next pages (its
+/// `api-version`, a next-page operation's constants): each replaces any parameter of the same
+/// name (compared case-insensitively) the link carries, the rest of the link's query is kept.
 pub async fn next_page_with<P: DeserializeOwned, E: DeserializeOwned + ErrorBody>(
     core: &ClientCore,
     meta: &'static OperationMeta,
@@ -83,11 +84,20 @@ pub async fn next_page_with<P: DeserializeOwned, E: DeserializeOwned + ErrorBody
         .endpoint()
         .join(link)
         .map_err(|e| Error::protocol(format!("next link is not a URL: {e}"), None))?;
-    let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    for (name, value) in extra_query {
-        if !present.iter().any(|p| p == name) {
-            url.query_pairs_mut().append_pair(name, value);
+    if !extra_query.is_empty() {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !extra_query.iter().any(|(name, _)| name.eq_ignore_ascii_case(k)))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut query = crate::query::Query::new();
+        for (k, v) in &kept {
+            query.push(k, v);
         }
+        for (name, value) in extra_query {
+            query.push(name, value);
+        }
+        url.set_query(Some(&query.encode()));
     }
     let response = core.get_url::<E>(meta, url).await?;
     if response.status.is_success() {

@@ -133,11 +133,11 @@ fn forbidden_byte(b: u8) -> bool {
 }
 
 /// A path parameter inserted as given (`x-ms-skip-url-encoding` on a value that is not an ARM
-/// scope, e.g. `path1/path2` or a next-page fragment): `/` and other reserved characters are
-/// kept; characters that would end the path or break the request (`?`, `#`, whitespace,
-/// controls) are refused, and non-ASCII is percent-encoded.
+/// scope, e.g. `path1/path2` or a next-page fragment such as `next?page=2`, whose query joins
+/// the request's): `/`, `?` and other reserved characters are kept; characters that would break
+/// the request (`#`, `\\`, whitespace, controls) are refused, and non-ASCII is percent-encoded.
 pub fn unencoded<E>(parameter: &'static str, value: &str) -> Result<String, Error<E>> {
-    if let Some(c) = value.chars().find(|c| matches!(c, '?' | '#' | '\\') || c.is_whitespace() || c.is_control()) {
+    if let Some(c) = value.chars().find(|c| matches!(c, '#' | '\\') || c.is_whitespace() || c.is_control()) {
         return Err(Error::validation(parameter, format!("character {c:?} is not allowed in an unencoded path value")));
     }
     Ok(value

@@ -119,7 +119,8 @@ fn endpoint_items(ir: &ApiIr) -> TokenStream {
     for v in &server.variables {
         default = default.replace(&format!("{{{}}}", v.name), &v.default);
     }
-    let default_item = (!default.contains('{') && default.contains("://")).then(|| {
+    let all_defaulted = server.variables.iter().all(|v| !v.default.is_empty());
+    let default_item = (all_defaulted && !default.contains('{') && default.contains("://")).then(|| {
         let doc = format!(" The default endpoint: `{default}`.");
         quote! {
             #[doc = #doc]

@@ -295,8 +295,19 @@ fn next_page_fetch(
             })
         }
     };
+    // Azure: next links are fetched with the client's api-version, whatever the link carries.
+    let own_api_version: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query && p.wire_name.eq_ignore_ascii_case("api-version"))
+        .filter_map(|p| {
+            let value = p.constant.as_ref()?;
+            let wire = &p.wire_name;
+            Some(quote!((#wire, #value)))
+        })
+        .collect();
     let Some(next) = pageable.next_operation.as_ref().and_then(|m| ir.operations.iter().find(|o| &o.method_name == m)) else {
-        return (Vec::new(), direct(Vec::new()));
+        return (Vec::new(), direct(own_api_version));
     };
     let constants: Vec<TokenStream> = next
         .params
