@@ -40,7 +40,7 @@ pub struct GeneratedCrate {
 /// Loads, lowers and renders one crate. Performs no writes.
 pub fn generate_crate(settings: &CrateSettings, root: &Path) -> Result<GeneratedCrate> {
     let spec = load::load(&root.join(&settings.spec)).map_err(|e| rebase_error(e, root))?;
-    let (ir, warnings) = ir::build(&spec, &settings.crate_name).map_err(|e| rebase_error(e, root))?;
+    let (ir, warnings) = ir::build_with(&spec, &settings.crate_name, &settings.options).map_err(|e| rebase_error(e, root))?;
     let files = codegen::crate_files(&ir, &settings.layout)?;
     Ok(GeneratedCrate {
         settings: settings.clone(),

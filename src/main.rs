@@ -45,6 +45,9 @@ enum Command {
         /// Workspace root holding specs/ and generated/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Options for a standalone crate (need --spec).
+        #[command(flatten)]
+        options: restsmith::GenerateOptions,
     },
     /// Exit 1 and list the stale files when generated/ differs from what `generate` would write.
     ///
@@ -140,8 +143,9 @@ enum Verbosity {
 
 fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
     match command {
-        Command::Generate { spec: Some(spec), out: Some(out), crate_name, .. } => {
-            let settings = CrateSettings::standalone(&spec, &out, crate_name.as_deref());
+        Command::Generate { spec: Some(spec), out: Some(out), crate_name, options, .. } => {
+            let mut settings = CrateSettings::standalone(&spec, &out, crate_name.as_deref());
+            settings.options = options;
             let generated = generate_crate(&settings, Path::new(""))?;
             report_warnings(&generated, verbosity);
             let report = write_files(&out, &generated.files)?;
@@ -153,6 +157,10 @@ fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
             summary(&[generated], report.written.len(), verbosity);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Generate { options, .. } if options != restsmith::GenerateOptions::default() => Err(restsmith::Error::spec(
+            restsmith::Location::new("", ""),
+            "generation options (--types-only, --include-*, --derive, --replace-type, --client-name, --method-name) apply to a standalone crate: add --spec FILE --out DIR",
+        )),
         Command::Generate { root, .. } => {
             // Everything is generated in memory first: a bad spec leaves generated/ untouched.
             let crates = generate_workspace(&root)?;

@@ -17,6 +17,8 @@ pub struct CrateSettings {
     pub out_dir: PathBuf,
     /// How the crate depends on the runtime and whether it is standalone.
     pub layout: CrateLayout,
+    /// What to generate (filters, renames, derives, …).
+    pub options: GenerateOptions,
 }
 
 impl CrateSettings {
@@ -33,6 +35,7 @@ impl CrateSettings {
                 runtime_dependency: format!("{{ path = \"{}\" }}", runtime_path.display().to_string().replace('\\', "/")),
                 standalone: true,
             },
+            options: GenerateOptions::default(),
         }
     }
 }
@@ -115,6 +118,7 @@ pub fn workspace_crates(root: &Path) -> Result<Vec<CrateSettings>> {
                 spec: spec.strip_prefix(root).map(|p| p.to_path_buf()).unwrap_or(spec),
                 crate_name,
                 layout: CrateLayout { runtime_dependency: "{ path = \"../../runtime\" }".into(), standalone: false },
+                options: GenerateOptions::default(),
             }
         })
         .collect())

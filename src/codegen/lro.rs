@@ -165,7 +165,7 @@ pub fn lro_items(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let error = error_type(ir, op);
     let method = &op.method_name;
     let doc = format!(
-        " Continues polling a [`Client::{method}`](super::super::Client::{method}) operation from `Poller::resume_token`, e.g. in another process."
+        " Continues polling a [`Client::{method}`](super::super::client::Client::{method}) operation from `Poller::resume_token`, e.g. in another process."
     );
     let body = match &op.lro {
         Some(LroIr::Reconcile(r)) => {
@@ -176,7 +176,7 @@ pub fn lro_items(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
-        pub fn resume(client: &super::super::Client, token: &str) -> ::std::result::Result<#poller, #error> {
+        pub fn resume(client: &super::super::client::Client, token: &str) -> ::std::result::Result<#poller, #error> {
             #body
         }
     }

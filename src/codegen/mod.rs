@@ -33,14 +33,32 @@ pub struct GeneratedFile {
 /// The version of restsmith written into `@generated` headers.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The modules of a generated API: (name, doc, public, items).
-fn modules(ir: &ApiIr) -> [(&'static str, &'static str, bool, TokenStream); 4] {
-    [
+/// The modules of a generated API: (name, doc, public, items). Types-only mode has models only.
+fn modules(ir: &ApiIr) -> Vec<(&'static str, &'static str, bool, TokenStream)> {
+    let models = ("models", "Models: the request and response bodies of the API.", true, models::models_file(ir));
+    if ir.options.types_only {
+        return vec![models];
+    }
+    vec![
         ("auth", "Credentials for the security schemes the API declares.", true, client::auth_file(ir)),
         ("client", "The API client.", false, client::client_file(ir)),
-        ("models", "Models: the request and response bodies of the API.", true, models::models_file(ir)),
+        models,
         ("operations", "One module per operation: its request builder and its response or poller.", true, operations::operations_file(ir)),
     ]
+}
+
+/// `pub use client::Client;` (renamed by the client-name option), unless types-only.
+fn client_export(ir: &ApiIr) -> TokenStream {
+    if ir.options.types_only {
+        return TokenStream::new();
+    }
+    let name = &ir.options.client_name;
+    if name.is_empty() || name == "Client" {
+        quote!(pub use client::Client;)
+    } else {
+        let alias = rust::ident(name);
+        quote!(pub use client::Client as #alias;)
+    }
 }
 
 /// Lints allowed in generated code (kept visible at the top of every generated crate).
@@ -52,6 +70,7 @@ fn allowed_lints() -> TokenStream {
 /// `src/client.rs`, `src/auth.rs`.
 pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
     let mut files = vec![("src/lib.rs".to_owned(), lib_file(ir))];
+    // (lib.rs declares exactly the modules produced here.)
     for (name, doc, _, items) in modules(ir) {
         let doc = format!(" {doc}");
         files.push((format!("src/{name}.rs"), quote!(#![doc = #doc] #items)));
@@ -77,9 +96,10 @@ pub fn module_source(ir: &ApiIr) -> Result<String> {
         }
     });
     let error = error_alias(ir);
+    let export = client_export(ir);
     format_file(ir, "module", quote! {
         #(#modules)*
-        pub use client::Client;
+        #export
         #error
     })
 }
@@ -131,16 +151,22 @@ fn lib_file(ir: &ApiIr) -> TokenStream {
     });
     let error = error_alias(ir);
     let lints = allowed_lints();
+    let export = client_export(ir);
+    let declarations = modules(ir).into_iter().map(|(name, _, public, _)| {
+        let name = rust::ident(name);
+        if public {
+            quote!(pub mod #name;)
+        } else {
+            quote!(mod #name;)
+        }
+    });
     quote! {
         #(#doc_attrs)*
         #![allow(#lints)]
 
-        pub mod auth;
-        mod client;
-        pub mod models;
-        pub mod operations;
+        #(#declarations)*
 
-        pub use client::Client;
+        #export
 
         #error
     }

@@ -52,8 +52,14 @@ fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
     let doc = doc_attrs(t.doc.as_deref());
     match &t.kind {
         TypeKind::Struct(s) => struct_item(ir, &t.name, s, doc),
-        TypeKind::Enum(e) => enum_item(&t.name, e, doc),
-        TypeKind::Union(u) => union_item(&t.name, u, doc),
+        TypeKind::Enum(e) => {
+            let extra = extra_derives(ir);
+            enum_item(&t.name, e, quote!(#doc #extra))
+        }
+        TypeKind::Union(u) => {
+            let extra = extra_derives(ir);
+            union_item(&t.name, u, quote!(#doc #extra))
+        }
         TypeKind::External(path) => {
             let name = ident(&t.name);
             let path: TokenStream = path.parse().unwrap_or_default();
@@ -125,11 +131,13 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         (false, true) => quote!(#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
     };
     let constructor = constructor(name, s, &required, ir);
+    let extra = extra_derives(ir);
     let batch = s.batch_result.as_ref().and_then(|b| batch_outcome(ir, name, s, b));
     let debug = has_secret.then(|| secret_debug(name, s));
     quote! {
         #doc
         #derives
+        #extra
         #[non_exhaustive]
         pub struct #name_ident {
             #(#fields)*
@@ -538,5 +546,15 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// `#[derive(...)]` with the user's extra derives (a generation option), or nothing.
+fn extra_derives(ir: &ApiIr) -> TokenStream {
+    let paths: Vec<TokenStream> = ir.options.extra_derives.iter().filter_map(|d| d.parse().ok()).collect();
+    if paths.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[derive(#(#paths),*)])
     }
 }

@@ -194,20 +194,20 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         Some(_) => "Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).",
         None => "Sends the request and decodes the response.",
     };
-    let builder_doc = format!(" Request builder for [`Client::{method}`](super::super::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
+    let builder_doc = format!(" Request builder for [`Client::{method}`](super::super::client::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
     let too_many = (ctor_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #builder_doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         #[must_use = "a request builder does nothing until it is awaited or sent"]
         pub struct RequestBuilder<'a> {
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             #(#fields)*
         }
 
         impl<'a> RequestBuilder<'a> {
             #too_many
-            pub(crate) fn new(client: &'a super::super::Client, #(#ctor_args),*) -> Self {
+            pub(crate) fn new(client: &'a super::super::client::Client, #(#ctor_args),*) -> Self {
                 Self { client, #(#ctor_inits)* }
             }
 
@@ -786,7 +786,7 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
     };
     let statuses = op.success.iter().map(|r| r.status.to_string()).collect::<Vec<_>>().join(", ");
-    let response_doc = format!(" The successful response of [`Client::{method}`](super::super::Client::{method}) (status {statuses}).");
+    let response_doc = format!(" The successful response of [`Client::{method}`](super::super::client::Client::{method}) (status {statuses}).");
     quote! {
         #[doc = #response_doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]

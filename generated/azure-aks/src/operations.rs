@@ -9,18 +9,18 @@ pub mod managed_clusters_abort_latest_operation {
         path_template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerService/managedclusters/{resourceName}/abort",
         retry_safe: true,
     };
-    /// Request builder for [`Client::managed_clusters_abort_latest_operation`](super::super::Client::managed_clusters_abort_latest_operation): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::managed_clusters_abort_latest_operation`](super::super::client::Client::managed_clusters_abort_latest_operation): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         resource_group_name: ::std::string::String,
         resource_name: ::std::string::String,
         client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             resource_group_name: impl ::std::convert::Into<::std::string::String>,
             resource_name: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -127,9 +127,9 @@ pub mod managed_clusters_abort_latest_operation {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// Continues polling a [`Client::managed_clusters_abort_latest_operation`](super::super::Client::managed_clusters_abort_latest_operation) operation from `Poller::resume_token`, e.g. in another process.
+    /// Continues polling a [`Client::managed_clusters_abort_latest_operation`](super::super::client::Client::managed_clusters_abort_latest_operation) operation from `Poller::resume_token`, e.g. in another process.
     pub fn resume(
-        client: &super::super::Client,
+        client: &super::super::client::Client,
         token: &str,
     ) -> ::std::result::Result<
         ::restsmith_runtime::poller::Poller<(), super::super::models::CloudError>,
@@ -151,18 +151,18 @@ pub mod managed_clusters_get {
         path_template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerService/managedClusters/{resourceName}",
         retry_safe: false,
     };
-    /// Request builder for [`Client::managed_clusters_get`](super::super::Client::managed_clusters_get): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::managed_clusters_get`](super::super::client::Client::managed_clusters_get): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         resource_group_name: ::std::string::String,
         resource_name: ::std::string::String,
         client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             resource_group_name: impl ::std::convert::Into<::std::string::String>,
             resource_name: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -251,7 +251,7 @@ pub mod managed_clusters_get {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// The successful response of [`Client::managed_clusters_get`](super::super::Client::managed_clusters_get) (status 200).
+    /// The successful response of [`Client::managed_clusters_get`](super::super::client::Client::managed_clusters_get) (status 200).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[non_exhaustive]
     pub struct Response {

@@ -9,11 +9,11 @@ pub mod certificate_cancel_deletion {
         path_template: "/certificates(thumbprintAlgorithm={thumbprintAlgorithm},thumbprint={thumbprint})/canceldelete",
         retry_safe: true,
     };
-    /// Request builder for [`Client::certificate_cancel_deletion`](super::super::Client::certificate_cancel_deletion): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::certificate_cancel_deletion`](super::super::client::Client::certificate_cancel_deletion): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         thumbprint: ::std::string::String,
         timeout: ::std::option::Option<i32>,
         client_request_id: ::std::option::Option<::restsmith_runtime::uuid::Uuid>,
@@ -24,7 +24,7 @@ pub mod certificate_cancel_deletion {
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             thumbprint: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
@@ -126,7 +126,7 @@ pub mod certificate_cancel_deletion {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// The successful response of [`Client::certificate_cancel_deletion`](super::super::Client::certificate_cancel_deletion) (status 204).
+    /// The successful response of [`Client::certificate_cancel_deletion`](super::super::client::Client::certificate_cancel_deletion) (status 204).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[non_exhaustive]
     pub struct Response {

@@ -9,18 +9,18 @@ pub mod virtual_machine_instances_delete_checkpoint {
         path_template: "/{resourceUri}/providers/Microsoft.ScVmm/virtualMachineInstances/default/deleteCheckpoint",
         retry_safe: true,
     };
-    /// Request builder for [`Client::virtual_machine_instances_delete_checkpoint`](super::super::Client::virtual_machine_instances_delete_checkpoint): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::virtual_machine_instances_delete_checkpoint`](super::super::client::Client::virtual_machine_instances_delete_checkpoint): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         resource_uri: ::std::string::String,
         body: super::super::models::VirtualMachineDeleteCheckpoint,
         client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             resource_uri: impl ::std::convert::Into<::std::string::String>,
             body: super::super::models::VirtualMachineDeleteCheckpoint,
         ) -> Self {
@@ -99,9 +99,9 @@ pub mod virtual_machine_instances_delete_checkpoint {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// Continues polling a [`Client::virtual_machine_instances_delete_checkpoint`](super::super::Client::virtual_machine_instances_delete_checkpoint) operation from `Poller::resume_token`, e.g. in another process.
+    /// Continues polling a [`Client::virtual_machine_instances_delete_checkpoint`](super::super::client::Client::virtual_machine_instances_delete_checkpoint) operation from `Poller::resume_token`, e.g. in another process.
     pub fn resume(
-        client: &super::super::Client,
+        client: &super::super::client::Client,
         token: &str,
     ) -> ::std::result::Result<
         ::restsmith_runtime::poller::Poller<(), super::super::models::ErrorResponse>,

@@ -9,15 +9,15 @@ pub mod get_vm_snap {
         path_template: "/vm-snaps/{id}",
         retry_safe: false,
     };
-    /// Request builder for [`Client::get_vm_snap`](super::super::Client::get_vm_snap): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::get_vm_snap`](super::super::client::Client::get_vm_snap): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         id: i64,
     }
     impl<'a> RequestBuilder<'a> {
-        pub(crate) fn new(client: &'a super::super::Client, id: i64) -> Self {
+        pub(crate) fn new(client: &'a super::super::client::Client, id: i64) -> Self {
             Self { client, id }
         }
         ///Sends the request and decodes the response.
@@ -53,7 +53,7 @@ pub mod get_vm_snap {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// The successful response of [`Client::get_vm_snap`](super::super::Client::get_vm_snap) (status 200).
+    /// The successful response of [`Client::get_vm_snap`](super::super::client::Client::get_vm_snap) (status 200).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[non_exhaustive]
     pub struct Response {
@@ -92,17 +92,17 @@ pub mod update_vm_snap {
         path_template: "/vm-snaps/{id}",
         retry_safe: true,
     };
-    /// Request builder for [`Client::update_vm_snap`](super::super::Client::update_vm_snap): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::update_vm_snap`](super::super::client::Client::update_vm_snap): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         id: i64,
         body: super::super::models::VmSnapUpdateRequest,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             id: i64,
             body: super::super::models::VmSnapUpdateRequest,
         ) -> Self {
@@ -190,9 +190,9 @@ pub mod update_vm_snap {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// Continues polling a [`Client::update_vm_snap`](super::super::Client::update_vm_snap) operation from `Poller::resume_token`, e.g. in another process.
+    /// Continues polling a [`Client::update_vm_snap`](super::super::client::Client::update_vm_snap) operation from `Poller::resume_token`, e.g. in another process.
     pub fn resume(
-        client: &super::super::Client,
+        client: &super::super::client::Client,
         token: &str,
     ) -> ::std::result::Result<
         ::restsmith_runtime::poller::Poller<

@@ -9,17 +9,17 @@ pub mod delete_images {
         path_template: "/",
         retry_safe: false,
     };
-    /// Request builder for [`Client::delete_images`](super::super::Client::delete_images): set optional parameters, then `.await` it (or call `send`).
+    /// Request builder for [`Client::delete_images`](super::super::client::Client::delete_images): set optional parameters, then `.await` it (or call `send`).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::Client,
+        client: &'a super::super::client::Client,
         image_ids: ::std::vec::Vec<::std::string::String>,
         delete_binded_snapshots: ::std::option::Option<bool>,
     }
     impl<'a> RequestBuilder<'a> {
         pub(crate) fn new(
-            client: &'a super::super::Client,
+            client: &'a super::super::client::Client,
             image_ids: impl ::std::iter::IntoIterator<
                 Item = impl ::std::convert::Into<::std::string::String>,
             >,
@@ -96,7 +96,7 @@ pub mod delete_images {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    /// The successful response of [`Client::delete_images`](super::super::Client::delete_images) (status 200).
+    /// The successful response of [`Client::delete_images`](super::super::client::Client::delete_images) (status 200).
     #[derive(::std::fmt::Debug, ::std::clone::Clone)]
     #[non_exhaustive]
     pub struct Response {
