@@ -23,6 +23,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod serde_helpers;
+pub mod style;
 pub mod testing;
 mod transport;
 pub mod validate;

@@ -85,6 +85,11 @@ impl Query {
         self.pairs.push((encode_component(name), value));
     }
 
+    /// Appends pairs that are already encoded (from [`crate::style::query`]).
+    pub fn push_encoded(&mut self, pairs: Vec<(String, String)>) {
+        self.pairs.extend(pairs);
+    }
+
     /// Number of `name=value` pairs.
     pub fn len(&self) -> usize {
         self.pairs.len()

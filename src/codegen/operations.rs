@@ -440,6 +440,39 @@ fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     }
 }
 
+/// `::restsmith_runtime::style::Style::…`.
+fn style_tokens(style: crate::ir::ParamStyle) -> TokenStream {
+    use crate::ir::ParamStyle::*;
+    let name = ident(match style {
+        Form => "Form",
+        Simple => "Simple",
+        Label => "Label",
+        Matrix => "Matrix",
+        SpaceDelimited => "SpaceDelimited",
+        PipeDelimited => "PipeDelimited",
+        DeepObject => "DeepObject",
+    });
+    quote!(::restsmith_runtime::style::Style::#name)
+}
+
+/// A `StyleValue` for a value of type `t` held in `value` (a reference).
+fn style_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::List(inner) => {
+            let item = text_owned(ir, inner, &quote!(item));
+            quote!(::restsmith_runtime::style::StyleValue::Array(#value.iter().map(|item| #item).collect()))
+        }
+        TypeRef::Map(_) | TypeRef::Any => quote!(::restsmith_runtime::style::StyleValue::object(#value)),
+        TypeRef::Named(n) if !matches!(ir.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+            quote!(::restsmith_runtime::style::StyleValue::object(#value))
+        }
+        other => {
+            let text = text_owned(ir, other, value);
+            quote!(::restsmith_runtime::style::StyleValue::Primitive(#text))
+        }
+    }
+}
+
 /// Validation calls for a parameter value held in `value` (a reference).
 fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
     let v = &p.validation;
@@ -519,17 +552,16 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             (ParamEncoding::IndexedList, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => {
                 quote!(query.push_indexed_list(#wire, #value);)
             }
-            (ParamEncoding::FormArray { explode }, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => {
-                quote!(query.push_form_array(#wire, #value, #explode);)
-            }
             (ParamEncoding::IndexedList, TypeRef::List(inner)) => {
                 let item = text_owned(ir, inner, &quote!(item));
                 quote!(query.push_indexed_list(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>());)
             }
-            (ParamEncoding::FormArray { explode }, TypeRef::List(inner)) => {
-                let item = text_owned(ir, inner, &quote!(item));
-                quote!(query.push_form_array(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>(), #explode);)
+            (ParamEncoding::Styled { style, explode, allow_reserved }, ty) => {
+                let style = style_tokens(*style);
+                let v = style_value(ir, ty, value);
+                quote!(query.push_encoded(::restsmith_runtime::style::query(#wire, #style, #explode, #allow_reserved, &#v));)
             }
+            (ParamEncoding::Json, _) => quote!(query.push(#wire, ::restsmith_runtime::format::json(#value));),
             (ParamEncoding::Unencoded, _) => {
                 let text = text_value(ir, &p.ty, value);
                 quote!(query.push_unencoded(#wire, #text);)
@@ -552,13 +584,18 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             };
         }
         with_value(p, |value| {
-            let text = match &p.ty {
-                TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => quote!(&#value.join(",")),
-                TypeRef::List(inner) => {
+            let text = match (&p.encoding, &p.ty) {
+                (ParamEncoding::Styled { explode, .. }, ty) => {
+                    let v = style_value(ir, ty, value);
+                    quote!(&::restsmith_runtime::style::header(#explode, &#v))
+                }
+                (ParamEncoding::Json, _) => quote!(&::restsmith_runtime::format::json(#value)),
+                (_, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => quote!(&#value.join(",")),
+                (_, TypeRef::List(inner)) => {
                     let item = text_owned(ir, inner, &quote!(item));
                     quote!(&#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>().join(","))
                 }
-                other => text_arg(ir, other, value),
+                (_, other) => text_arg(ir, other, value),
             };
             if is_cookie {
                 quote!(request.cookie(#wire, #text)?;)
@@ -631,6 +668,15 @@ pub fn path_pushes(ir: &ApiIr, op: &OperationIr, place_of: &dyn Fn(&ParamIr) -> 
                     ParamEncoding::Unencoded => {
                         let text = text_arg(ir, &p.ty, &quote!(value));
                         quote!({ let value = &#place; path.push_str(&::restsmith_runtime::path::unencoded(#rust_name, #text)?); })
+                    }
+                    ParamEncoding::Styled { style, explode, .. } => {
+                        let wire = &p.wire_name;
+                        let style = style_tokens(style);
+                        let v = style_value(ir, &p.ty, &quote!(value));
+                        quote!({ let value = &#place; path.push_str(&::restsmith_runtime::style::path(#wire, #style, #explode, &#v)); })
+                    }
+                    ParamEncoding::Json => {
+                        quote!({ let value = &#place; path.push_str(&::restsmith_runtime::path::segment(&::restsmith_runtime::format::json(value))); })
                     }
                     _ => {
                         let text = text_arg(ir, &p.ty, &quote!(value));

@@ -421,9 +421,17 @@ fn encoding_word(e: &crate::ir::ParamEncoding) -> &'static str {
         ArmScope => "ARM scope (skip-url-encoding)",
         Unencoded => "unencoded (skip-url-encoding)",
         IndexedList => "indexed list (`Name.1=a&Name.2=b`)",
-        FormArray { explode: true } => "exploded form array (`a=1&a=2`)",
-        FormArray { explode: false } => "comma-separated form array (`a=1,2`)",
-        CommaArray => "comma-separated",
+        Styled { style, explode, allow_reserved } => match (style, explode, allow_reserved) {
+            (crate::ir::ParamStyle::Form, true, _) => "exploded form style (`a=1&a=2`)",
+            (crate::ir::ParamStyle::Form, false, _) => "comma-separated form style (`a=1,2`)",
+            (crate::ir::ParamStyle::Simple, _, _) => "simple style (comma-separated)",
+            (crate::ir::ParamStyle::Label, _, _) => "label style (`.a`)",
+            (crate::ir::ParamStyle::Matrix, _, _) => "matrix style (`;a=1`)",
+            (crate::ir::ParamStyle::SpaceDelimited, _, _) => "space-delimited style",
+            (crate::ir::ParamStyle::PipeDelimited, _, _) => "pipe-delimited style",
+            (crate::ir::ParamStyle::DeepObject, _, _) => "deepObject style (`a[k]=v`)",
+        },
+        Json => "JSON text (content: application/json)",
     }
 }
 

@@ -382,13 +382,37 @@ pub enum ParamEncoding {
     Unencoded,
     /// `x-restsmith-indexed-list`: `Name.1=a&Name.2=b`.
     IndexedList,
-    /// A query array in form style: exploded (`a=1&a=2`) or comma-joined.
-    FormArray {
-        /// Repeat the name per element.
+    /// An array, an object, a non-default `style` or `allowReserved`: serialized per the
+    /// OpenAPI style rules (`restsmith_runtime::style`).
+    Styled {
+        /// The `style`.
+        style: ParamStyle,
+        /// `explode` (with the spec's default filled in).
         explode: bool,
+        /// `allowReserved` (query only).
+        allow_reserved: bool,
     },
-    /// A header/path array joined with commas.
-    CommaArray,
+    /// `content: application/json`: the value's JSON text, then encoded as one value.
+    Json,
+}
+
+/// OpenAPI parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamStyle {
+    /// `form`.
+    Form,
+    /// `simple`.
+    Simple,
+    /// `label`.
+    Label,
+    /// `matrix`.
+    Matrix,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
 }
 
 /// Checks applied to a parameter value before sending.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    Header, MediaType, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    Header, MediaType, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, PathStyle, QueryStyle, ReferenceOr,
     RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
 };
 use serde_json::Value;
@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::names::{self, NameScope};
 use super::types::{doc_of, TypeBuilder};
 use super::{
-    EnvelopeIr, HeaderIr, LroIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, PathTemplate, Primitive,
+    EnvelopeIr, HeaderIr, LroIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, ParamStyle, PathPart, PathTemplate, Primitive,
     ReconcileIr, RequestBodyIr, ResponseIr, TypeRef, Validation,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Location};
@@ -247,23 +247,45 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             self.types.type_of(&schema, &context, &format!("{pointer}/schema"))
         };
         let is_array = matches!(ty, TypeRef::List(_));
+        let is_object = matches!(ty, TypeRef::Named(ref n) if self.types.is_struct(n)) || matches!(ty, TypeRef::Map(_));
         let ext = |name: &str| data.extensions.get(name).and_then(Value::as_bool).unwrap_or(false);
+        let json_content = matches!(&data.format, ParameterSchemaOrContent::Content(c) if c.keys().any(|k| k.contains("json")));
+        let (style, default_style) = match p {
+            Parameter::Path { style, .. } => (
+                match style {
+                    PathStyle::Simple => ParamStyle::Simple,
+                    PathStyle::Label => ParamStyle::Label,
+                    PathStyle::Matrix => ParamStyle::Matrix,
+                },
+                ParamStyle::Simple,
+            ),
+            Parameter::Query { style, .. } => (
+                match style {
+                    QueryStyle::Form => ParamStyle::Form,
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+                ParamStyle::Form,
+            ),
+            Parameter::Header { .. } => (ParamStyle::Simple, ParamStyle::Simple),
+            Parameter::Cookie { .. } => (ParamStyle::Form, ParamStyle::Form),
+        };
+        // The spec's default: `explode` is true for form, false for the other styles.
+        let explode = data.explode.unwrap_or(style == ParamStyle::Form);
+        let allow_reserved = matches!(p, Parameter::Query { allow_reserved: true, .. });
         let encoding = match p {
+            _ if json_content => ParamEncoding::Json,
             Parameter::Path { .. } if ext("x-ms-skip-url-encoding") && is_arm_scope_name(&data.name) => ParamEncoding::ArmScope,
             Parameter::Path { .. } | Parameter::Query { .. } if ext("x-ms-skip-url-encoding") && !is_array => ParamEncoding::Unencoded,
             Parameter::Query { .. } if is_array && ext("x-restsmith-indexed-list") => ParamEncoding::IndexedList,
-            Parameter::Query { style, .. } if is_array => match style {
-                QueryStyle::Form => ParamEncoding::FormArray { explode: data.explode.unwrap_or(true) },
-                _ => {
-                    self.warn(pointer, "only form-style query arrays are supported; sending comma-separated");
-                    ParamEncoding::FormArray { explode: false }
-                }
-            },
-            _ if is_array => ParamEncoding::CommaArray,
+            _ if is_array || is_object || style != default_style || allow_reserved => {
+                ParamEncoding::Styled { style, explode, allow_reserved }
+            }
             _ => ParamEncoding::Simple,
         };
-        if matches!(ty, TypeRef::Named(ref n) if self.types.is_struct(n)) || matches!(ty, TypeRef::Any | TypeRef::Map(_)) {
-            self.warn(pointer, format!("object-valued parameter `{}` is sent as its JSON text", data.name));
+        if matches!(ty, TypeRef::Any) && !json_content {
+            self.warn(pointer, format!("free-form parameter `{}` is sent as its JSON text", data.name));
         }
         let mut validation = target.as_ref().map(validation_of).unwrap_or_default();
         if let Some(pattern) = &validation.pattern {
