@@ -9,6 +9,11 @@ use crate::error::{Error, ErrorBody};
 use crate::response::RawResponse;
 
 impl RawResponse {
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// The string at `pointer` in a JSON body (e.g. an envelope's request id), if any.
     pub fn body_str_at(&self, pointer: &str) -> Option<String> {
         let body: Value = serde_json::from_slice(&self.body).ok()?;

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod body;
 pub mod client;
 mod envelope;
 pub mod error;

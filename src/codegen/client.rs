@@ -200,7 +200,15 @@ fn operation_method(op: &OperationIr) -> TokenStream {
     });
     let (body_arg, body_pass) = match op.body.as_ref().filter(|b| b.required) {
         Some(b) => {
-            let t = type_tokens(&b.ty, &quote!(super::models::));
+            let t = if !b.others.is_empty() {
+                quote!(super::operations::#module::Body)
+            } else {
+                match b.kind {
+                    crate::ir::BodyKind::Binary => quote!(impl ::std::convert::Into<::restsmith_runtime::bytes::Bytes>),
+                    crate::ir::BodyKind::Text => quote!(impl ::std::convert::Into<::std::string::String>),
+                    _ => type_tokens(&b.ty, &quote!(super::models::)),
+                }
+            };
             (quote!(body: #t), quote!(body))
         }
         None => (TokenStream::new(), TokenStream::new()),

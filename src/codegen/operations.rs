@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::rust::{doc_attrs, ident, lines_to_doc, primitive_tokens, sanitize_doc, trusted_doc, type_tokens};
 use crate::ir::{
-    ApiIr, HeaderIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, Primitive, TypeKind, TypeRef,
+    ApiIr, BodyKind, HeaderIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, Primitive, TypeKind, TypeRef,
 };
 
 /// Tokens of the whole operations module.
@@ -97,6 +97,7 @@ fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let template = &op.path.template;
     let method = ident(&op.http_method);
     let retry_safe = op.retry_safe;
+    let body_enum = body_enum(op);
     quote! {
         #[doc = #module_doc]
         pub mod #module {
@@ -107,6 +108,7 @@ fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
                 retry_safe: #retry_safe,
             };
             #builder
+            #body_enum
             #response
         }
     }
@@ -130,11 +132,11 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         ctor_inits.push(field_init(p, &name));
     }
     if let Some(b) = &op.body {
-        let ty = type_tokens(&b.ty, &models_path());
+        let (ty, arg_ty, conv) = body_types(b);
         if b.required {
             fields.push(quote!(body: #ty,));
-            ctor_args.push(quote!(body: #ty));
-            ctor_inits.push(quote!(body,));
+            ctor_args.push(quote!(body: #arg_ty));
+            ctor_inits.push(if conv { quote!(body: body.into(),) } else { quote!(body,) });
         } else {
             fields.push(quote!(body: ::std::option::Option<#ty>,));
             ctor_inits.push(quote!(body: ::std::option::Option::None,));
@@ -170,15 +172,16 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         });
     }
     if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
-        let ty = type_tokens(&b.ty, &models_path());
+        let (_, arg_ty, conv) = body_types(b);
         let doc = match &b.doc {
             Some(text) => doc_attrs(Some(text)),
             None => trusted_doc("The request body."),
         };
+        let value = if conv { quote!(value.into()) } else { quote!(value) };
         setters.push(quote! {
             #doc
-            pub fn body(mut self, value: #ty) -> Self {
-                self.body = ::std::option::Option::Some(value);
+            pub fn body(mut self, value: #arg_ty) -> Self {
+                self.body = ::std::option::Option::Some(#value);
                 self
             }
         });
@@ -458,6 +461,9 @@ fn style_tokens(style: crate::ir::ParamStyle) -> TokenStream {
 /// A `StyleValue` for a value of type `t` held in `value` (a reference).
 fn style_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
+        TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => {
+            quote!(::restsmith_runtime::style::StyleValue::Array(#value.clone()))
+        }
         TypeRef::List(inner) => {
             let item = text_owned(ir, inner, &quote!(item));
             quote!(::restsmith_runtime::style::StyleValue::Array(#value.iter().map(|item| #item).collect()))
@@ -606,15 +612,24 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     });
 
     let body = op.body.as_ref().map(|b| {
-        let content_type = &b.content_type;
-        let set_type = (content_type != "application/json").then(|| quote!(request.content_type(#content_type);));
-        if b.required {
-            quote!(#set_type request.json(&self.body)?;)
+        let set = if b.others.is_empty() {
+            set_body(ir, &b.variants()[0], &quote!(body))
         } else {
-            quote!(if let ::std::option::Option::Some(body) = &self.body { #set_type request.json(body)?; })
+            let arms = b.variants().into_iter().map(|v| {
+                let name = ident(&v.rust_name);
+                let set = set_body(ir, &v, &quote!(body));
+                quote!(Body::#name(body) => { #set })
+            });
+            quote!(match body { #(#arms)* })
+        };
+        if b.required {
+            quote!({ let body = &self.body; #set })
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = &self.body { #set })
         }
     });
 
+    let accept = op.accept.as_ref().map(|accept| quote!(request.header("accept", #accept)?;));
     let own_request_id = own_client_request_id(ir, op).map(|header| {
         quote! {
             if let ::std::option::Option::Some(value) = &self.client_request_id {
@@ -636,6 +651,7 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         #[allow(unused_mut)]
         let mut request = self.client.core().request(&META, &path, &query);
         #(#header_sets)*
+        #accept
         #own_request_id
         #body
         #decode
@@ -688,6 +704,95 @@ pub fn path_pushes(ir: &ApiIr, op: &OperationIr, place_of: &dyn Fn(&ParamIr) -> 
         .collect()
 }
 
+/// (stored type, argument type, whether the argument converts with `.into()`) of a request body.
+fn body_types(b: &crate::ir::RequestBodyIr) -> (TokenStream, TokenStream, bool) {
+    if !b.others.is_empty() {
+        return (quote!(Body), quote!(Body), false);
+    }
+    match b.kind {
+        BodyKind::Binary => (quote!(::restsmith_runtime::bytes::Bytes), quote!(impl ::std::convert::Into<::restsmith_runtime::bytes::Bytes>), true),
+        BodyKind::Text => (quote!(::std::string::String), quote!(impl ::std::convert::Into<::std::string::String>), true),
+        _ => {
+            let ty = type_tokens(&b.ty, &models_path());
+            (ty.clone(), ty, false)
+        }
+    }
+}
+
+/// Statements putting `value` (a reference to the body) on the request as media type `v`.
+fn set_body(ir: &ApiIr, v: &crate::ir::BodyVariantIr, value: &TokenStream) -> TokenStream {
+    let content_type = &v.content_type;
+    match &v.kind {
+        BodyKind::Json => {
+            let set_type = (content_type != "application/json").then(|| quote!(request.content_type(#content_type);));
+            quote!(#set_type request.json(#value)?;)
+        }
+        BodyKind::Form => quote!(request.content_type(#content_type); request.form(#value)?;),
+        BodyKind::Binary | BodyKind::Text => quote!(request.content_type(#content_type); request.set_body(#value.clone());),
+        BodyKind::Multipart(parts) => {
+            let fields = match &v.ty {
+                TypeRef::Named(n) => match ir.type_def(n).map(|d| &d.kind) {
+                    Some(TypeKind::Struct(s)) => s.fields.clone(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let adds = parts.iter().filter_map(|part| {
+                let field = fields.iter().find(|f| f.rust_name == part.rust_name)?;
+                let name = ident(&part.rust_name);
+                let wire = &part.wire_name;
+                let part_type = match &part.content_type {
+                    Some(t) => quote!(::std::option::Option::Some(#t)),
+                    None => quote!(::std::option::Option::None),
+                };
+                let inner = match &field.ty {
+                    TypeRef::List(inner) => inner.as_ref().clone(),
+                    other => other.clone(),
+                };
+                let add_one = if part.file {
+                    quote!(multipart.file(#wire, #wire, item.clone(), #part_type);)
+                } else {
+                    let text = text_owned(ir, &inner, &quote!(item));
+                    quote!(multipart.text(#wire, #text, #part_type);)
+                };
+                let each = if part.list { quote!(for item in items { #add_one }) } else { quote!({ let item = items; #add_one }) };
+                Some(if part.optional {
+                    quote!(if let ::std::option::Option::Some(items) = &#value.#name { #each })
+                } else {
+                    quote!({ let items = &#value.#name; #each })
+                })
+            });
+            quote! {
+                let mut multipart = ::restsmith_runtime::body::Multipart::new();
+                #(#adds)*
+                request.multipart(&multipart);
+            }
+        }
+    }
+}
+
+/// The operation's `Body` enum when its request body has several media types.
+fn body_enum(op: &OperationIr) -> TokenStream {
+    let Some(b) = op.body.as_ref().filter(|b| !b.others.is_empty()) else { return TokenStream::new() };
+    let variants = b.variants().into_iter().map(|v| {
+        let name = ident(&v.rust_name);
+        let ty = match v.kind {
+            BodyKind::Binary => quote!(::restsmith_runtime::bytes::Bytes),
+            BodyKind::Text => quote!(::std::string::String),
+            _ => type_tokens(&v.ty, &models_path()),
+        };
+        let doc = format!(" Sent as `{}`.", v.content_type);
+        quote!(#[doc = #doc] #name(#ty),)
+    });
+    quote! {
+        /// The request body in one of the media types the operation accepts.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub enum Body {
+            #(#variants)*
+        }
+    }
+}
+
 /// Whether responses need the envelope unwrapper.
 fn body_expr(ir: &ApiIr, t: &TypeRef) -> TokenStream {
     let ty = type_tokens(t, &models_path());
@@ -705,12 +810,17 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let single = op.single_success_body();
     let arms = op.success.iter().map(|r| {
         let status = r.status;
+        let decode = |t: &TypeRef| match r.media {
+            crate::ir::ResponseMedia::Json => body_expr(ir, t),
+            crate::ir::ResponseMedia::Text => quote!(response.text()),
+            crate::ir::ResponseMedia::Binary => quote!(response.body.clone()),
+        };
         let body = match (&r.body, single.is_some()) {
-            (Some(t), true) => body_expr(ir, t),
+            (Some(t), true) => decode(t),
             (None, true) => quote!({}),
             (Some(t), false) => {
                 let variant = ident(&format!("Status{status}"));
-                let expr = body_expr(ir, t);
+                let expr = decode(t);
                 quote!(Body::#variant(#expr))
             }
             (None, false) => {

@@ -57,6 +57,7 @@ pub fn primitive_tokens(p: Primitive) -> TokenStream {
         Primitive::Date => quote!(::restsmith_runtime::chrono::NaiveDate),
         Primitive::Uuid => quote!(::restsmith_runtime::uuid::Uuid),
         Primitive::Bytes => quote!(::std::vec::Vec<u8>),
+        Primitive::Binary => quote!(::restsmith_runtime::bytes::Bytes),
     }
 }
 

@@ -88,6 +88,7 @@ pub fn primitive(p: Primitive) -> &'static str {
         Primitive::Date => "NaiveDate",
         Primitive::Uuid => "Uuid",
         Primitive::Bytes => "Vec<u8>",
+        Primitive::Binary => "Bytes",
     }
 }
 

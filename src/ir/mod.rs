@@ -269,8 +269,10 @@ pub enum Primitive {
     UnixTime,
     /// UUID.
     Uuid,
-    /// Base64-encoded bytes (`byte`).
+    /// Base64-encoded bytes (`byte`; in JSON models also `binary`).
     Bytes,
+    /// Raw bytes of a binary request or response body (`bytes::Bytes`).
+    Binary,
 }
 
 impl Primitive {
@@ -303,6 +305,8 @@ pub struct OperationIr {
     pub body: Option<RequestBodyIr>,
     /// Success responses in status order.
     pub success: Vec<ResponseIr>,
+    /// `Accept` header: the media types the success responses declare, when not only JSON.
+    pub accept: Option<String>,
     /// The error body type.
     pub error_type: Option<TypeRef>,
     /// Long-running behaviour.
@@ -468,17 +472,104 @@ pub struct ParamIr {
     pub doc: Option<String>,
 }
 
-/// A request body.
+/// A request body. The first media type the spec lists that restsmith can send is the primary
+/// one (`ty`, `content_type`, `kind`); `others` are the further ones the caller may choose.
 #[derive(Debug, Clone)]
 pub struct RequestBodyIr {
-    /// Its type.
+    /// Its type (of the primary media type).
     pub ty: TypeRef,
     /// Whether it must be sent.
     pub required: bool,
-    /// Media type sent.
+    /// Media type sent (primary).
     pub content_type: String,
     /// Documentation.
     pub doc: Option<String>,
+    /// How the primary media type is encoded.
+    pub kind: BodyKind,
+    /// The other media types, in spec order.
+    pub others: Vec<BodyVariantIr>,
+}
+
+impl RequestBodyIr {
+    /// Every media type: the primary one first.
+    pub fn variants(&self) -> Vec<BodyVariantIr> {
+        let primary = BodyVariantIr {
+            content_type: self.content_type.clone(),
+            kind: self.kind.clone(),
+            ty: self.ty.clone(),
+            rust_name: variant_name_for(&self.kind),
+        };
+        std::iter::once(primary).chain(self.others.iter().cloned()).collect()
+    }
+}
+
+/// The `Body` enum variant name of a body kind.
+pub fn variant_name_for(kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Json => "Json",
+        BodyKind::Form => "Form",
+        BodyKind::Multipart(_) => "Multipart",
+        BodyKind::Binary => "Binary",
+        BodyKind::Text => "Text",
+    }
+    .to_owned()
+}
+
+/// One media type of a request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyVariantIr {
+    /// The media type sent.
+    pub content_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// Variant name in the operation's `Body` enum.
+    pub rust_name: String,
+}
+
+/// How a request body is put on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON (`application/json`, `…+json`).
+    Json,
+    /// `application/x-www-form-urlencoded` from an object's members.
+    Form,
+    /// `multipart/form-data`, one part per member.
+    Multipart(Vec<PartIr>),
+    /// Raw bytes (`application/octet-stream` and other binary types).
+    Binary,
+    /// Text (`text/plain`).
+    Text,
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartIr {
+    /// Part name (the property's wire name).
+    pub wire_name: String,
+    /// Field of the model holding it.
+    pub rust_name: String,
+    /// A file part (`format: binary`): sent as bytes with a filename.
+    pub file: bool,
+    /// `encoding.<name>.contentType`, if the spec gives one.
+    pub content_type: Option<String>,
+    /// The field is an `Option`.
+    pub optional: bool,
+    /// The field is a list (one part per item).
+    pub list: bool,
+}
+
+/// How a success response body is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseMedia {
+    /// JSON into the body type.
+    #[default]
+    Json,
+    /// Text (`text/*`): a `String`.
+    Text,
+    /// Anything else: the raw bytes.
+    Binary,
 }
 
 /// One success response.
@@ -490,6 +581,8 @@ pub struct ResponseIr {
     pub doc: Option<String>,
     /// Body type (after envelope unwrapping), if any.
     pub body: Option<TypeRef>,
+    /// How the body is decoded.
+    pub media: ResponseMedia,
     /// Documented headers.
     pub headers: Vec<HeaderIr>,
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::names::{self, NameScope};
 use super::types::{doc_of, TypeBuilder};
 use super::{
-    EnvelopeIr, HeaderIr, LroIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, ParamStyle, PathPart, PathTemplate, Primitive,
+    BodyKind, BodyVariantIr, EnvelopeIr, HeaderIr, LroIr, OperationIr, PartIr, ResponseMedia, ParamEncoding, ParamIr, ParamLocation, ParamStyle, PathPart, PathTemplate, Primitive,
     ReconcileIr, RequestBodyIr, ResponseIr, TypeRef, Validation,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Location};
@@ -138,6 +138,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             None => None,
         };
         let (success, error_type) = self.responses(operation, &type_stem, &format!("{pointer}/responses"));
+        let accept = accept_header(operation, &success);
         let lro = self.lro(operation, pointer);
         let is_azure_lro = matches!(lro, Some(LroIr::Azure { .. }));
         let pageable = match operation.extensions.get("x-ms-pageable") {
@@ -155,6 +156,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             params,
             body,
             success,
+            accept,
             error_type,
             lro,
             pageable,
@@ -328,17 +330,109 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
                 }
             }
         };
-        let Some((content_type, media)) = pick_json(&body.content) else {
+        let mut variants: Vec<BodyVariantIr> = Vec::new();
+        for (content_type, media) in &body.content {
+            let base = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(content_type));
+            let schema_pointer = format!("{media_pointer}/schema");
+            let kind = if is_json_media(&base) {
+                BodyKind::Json
+            } else if base == "application/x-www-form-urlencoded" {
+                BodyKind::Form
+            } else if base.starts_with("multipart/") {
+                BodyKind::Multipart(Vec::new())
+            } else if base.starts_with("text/") && !base.contains("xml") {
+                BodyKind::Text
+            } else if base.contains("xml") {
+                self.warn(&media_pointer, format!("`{content_type}` request bodies are not supported (no XML); that media type is skipped"));
+                continue;
+            } else {
+                BodyKind::Binary
+            };
+            if variants.iter().any(|v| std::mem::discriminant(&v.kind) == std::mem::discriminant(&kind)) {
+                continue; // e.g. text/json after application/json: the first of a kind is used
+            }
+            let context = match kind {
+                BodyKind::Json => format!("{stem}Body"),
+                BodyKind::Form => format!("{stem}Form"),
+                BodyKind::Multipart(_) => format!("{stem}Multipart"),
+                _ => format!("{stem}Body"),
+            };
+            let ty = match (&kind, &media.schema) {
+                (BodyKind::Binary, _) => TypeRef::Prim(Primitive::Binary),
+                (BodyKind::Text, _) => TypeRef::Prim(Primitive::String),
+                (_, Some(schema)) => self.types.type_of(schema, &context, &schema_pointer),
+                (_, None) => TypeRef::Any,
+            };
+            let kind = match kind {
+                BodyKind::Multipart(_) => match self.multipart_parts(&ty, media) {
+                    Some(parts) => BodyKind::Multipart(parts),
+                    None => {
+                        self.warn(&schema_pointer, "a multipart body needs an object schema; that media type is skipped");
+                        continue;
+                    }
+                },
+                BodyKind::Form if !self.is_object(&ty) => {
+                    self.warn(&schema_pointer, "a form body needs an object schema; that media type is skipped");
+                    continue;
+                }
+                other => other,
+            };
+            variants.push(BodyVariantIr { content_type: content_type.clone(), rust_name: super::variant_name_for(&kind), kind, ty });
+        }
+        if variants.is_empty() {
             let types: Vec<_> = body.content.keys().cloned().collect();
-            self.warn(pointer, format!("request body media types {types:?} are not supported yet; operation skipped"));
+            self.warn(pointer, format!("request body media types {types:?} are not supported; operation skipped"));
             return Err(());
-        };
-        let Some(schema) = &media.schema else {
-            self.warn(pointer, "request body without a schema is sent as JSON value");
-            return Ok(Some(RequestBodyIr { ty: TypeRef::Any, required: body.required, content_type, doc: body.description }));
-        };
-        let ty = self.types.type_of(schema, &format!("{stem}Body"), &format!("{pointer}/content/{}/schema", escape_pointer_token(&content_type)));
-        Ok(Some(RequestBodyIr { ty, required: body.required, content_type, doc: body.description }))
+        }
+        // JSON first when the spec offers it; the others keep spec order.
+        if let Some(json) = variants.iter().position(|v| v.kind == BodyKind::Json) {
+            let first = variants.remove(json);
+            variants.insert(0, first);
+        }
+        let primary = variants.remove(0);
+        Ok(Some(RequestBodyIr {
+            ty: primary.ty,
+            required: body.required,
+            content_type: primary.content_type,
+            doc: body.description,
+            kind: primary.kind,
+            others: variants,
+        }))
+    }
+
+    /// Whether a body type is an object (struct, map or free-form).
+    fn is_object(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(n) => self.types.struct_def_of(n).is_some(),
+            TypeRef::Map(_) | TypeRef::Any => true,
+            _ => false,
+        }
+    }
+
+    /// The parts of a multipart body: one per property of its (struct) schema.
+    fn multipart_parts(&self, ty: &TypeRef, media: &MediaType) -> Option<Vec<PartIr>> {
+        let TypeRef::Named(name) = ty else { return None };
+        let def = self.types.struct_def_of(name)?;
+        Some(
+            def.fields
+                .iter()
+                .map(|f| {
+                    let (list, inner) = match &f.ty {
+                        TypeRef::List(inner) => (true, inner.as_ref()),
+                        other => (false, other),
+                    };
+                    PartIr {
+                        wire_name: f.wire_name.clone(),
+                        rust_name: f.rust_name.clone(),
+                        file: *inner == TypeRef::Prim(Primitive::Bytes),
+                        content_type: media.encoding.get(&f.wire_name).and_then(|e| e.content_type.clone()),
+                        optional: f.is_optional(),
+                        list,
+                    }
+                })
+                .collect(),
+        )
     }
 
     fn responses(&mut self, operation: &Operation, stem: &str, pointer: &str) -> (Vec<ResponseIr>, Option<TypeRef>) {
@@ -354,9 +448,9 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             let Some(response) = self.resolve_response(response, &r_pointer) else { continue };
             let is_error_response = response.extensions.get("x-ms-error-response").and_then(Value::as_bool).unwrap_or(false);
             if is_success && !is_error_response {
-                let body = self.response_body(&response, &format!("{stem}Response"), &r_pointer);
+                let (body, media) = self.response_body(&response, &format!("{stem}Response"), &r_pointer);
                 let headers = self.response_headers(&response, stem, &r_pointer);
-                success.push(ResponseIr { status, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, headers });
+                success.push(ResponseIr { status, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, media, headers });
             } else if first_error.is_none() {
                 first_error = self.error_body(&response, &r_pointer);
             }
@@ -394,14 +488,24 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         Some(self.types.type_of(schema, &context, &format!("{pointer}/content/{}/schema", escape_pointer_token(&content_type))))
     }
 
-    fn response_body(&mut self, response: &Response, context: &str, pointer: &str) -> Option<TypeRef> {
-        let (content_type, media) = pick_json(&response.content)?;
+    /// The body type of a success response and how to decode it: JSON when the response offers
+    /// it, else text for `text/*` and XML (kept as text), else raw bytes.
+    fn response_body(&mut self, response: &Response, context: &str, pointer: &str) -> (Option<TypeRef>, ResponseMedia) {
+        let Some((content_type, media)) = pick_json(&response.content) else {
+            let Some(first) = response.content.keys().next() else { return (None, ResponseMedia::Json) };
+            let base = first.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            return if base.starts_with("text/") || base.contains("xml") {
+                (Some(TypeRef::Prim(Primitive::String)), ResponseMedia::Text)
+            } else {
+                (Some(TypeRef::Prim(Primitive::Binary)), ResponseMedia::Binary)
+            };
+        };
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(&content_type));
-        let Some(schema) = media.schema.as_ref() else { return Some(TypeRef::Any) };
+        let Some(schema) = media.schema.as_ref() else { return (Some(TypeRef::Any), ResponseMedia::Json) };
         if let Some(envelope) = self.envelope.clone() {
-            return self.unwrap_envelope(schema, &envelope, context, &schema_pointer);
+            return (self.unwrap_envelope(schema, &envelope, context, &schema_pointer), ResponseMedia::Json);
         }
-        Some(self.types.type_of(schema, context, &schema_pointer))
+        (Some(self.types.type_of(schema, context, &schema_pointer)), ResponseMedia::Json)
     }
 
     /// The type of the `result` member of an enveloped response body.
@@ -594,6 +698,33 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             self.error(&pointer, message);
         }
     }
+}
+
+/// JSON media types.
+fn is_json_media(base: &str) -> bool {
+    base == "application/json" || base.ends_with("+json") || base == "text/json" || base == "*/*"
+}
+
+/// `Accept` for operations whose success responses are not (only) JSON: their media types.
+fn accept_header(operation: &Operation, success: &[ResponseIr]) -> Option<String> {
+    if success.iter().all(|r| r.media == ResponseMedia::Json) {
+        return None;
+    }
+    let mut types: Vec<String> = Vec::new();
+    for (code, response) in &operation.responses.responses {
+        let is_success = match code {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        };
+        if let (true, ReferenceOr::Item(response)) = (is_success, response) {
+            for media in response.content.keys() {
+                if !types.contains(media) {
+                    types.push(media.clone());
+                }
+            }
+        }
+    }
+    (!types.is_empty()).then(|| types.join(", "))
 }
 
 /// Parameters that hold an ARM resource id or scope (`{resourceUri}`, `{scope}`, …).

@@ -631,6 +631,7 @@ pub(crate) fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
         VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Primitive::Bytes,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Primitive::Bytes,
         VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
             "uuid" => Primitive::Uuid,
             "date-time-rfc1123" | "date-time-rfc7231" => Primitive::DateTimeRfc1123,

@@ -65,7 +65,10 @@ pub mod virtual_machine_instances_delete_checkpoint {
             if let ::std::option::Option::Some(value) = &self.client_request_id {
                 request.header("x-ms-client-request-id", value)?;
             }
-            request.json(&self.body)?;
+            {
+                let body = &self.body;
+                request.json(body)?;
+            }
             #[allow(unused_variables)]
             let initial_method = request.method.clone();
             #[allow(unused_variables)]

@@ -128,7 +128,10 @@ pub mod update_vm_snap {
             let mut query = ::restsmith_runtime::query::Query::new();
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            request.json(&self.body)?;
+            {
+                let body = &self.body;
+                request.json(body)?;
+            }
             #[allow(unused_variables)]
             let initial_method = request.method.clone();
             #[allow(unused_variables)]

@@ -104,3 +104,98 @@ async fn parameter_styles_match_the_openapi_style_examples_table() {
     let request = last(&server).await;
     assert_eq!(request.headers.get("cookie").and_then(|v| v.to_str().ok()), Some("session=abc; theme=dark"));
 }
+
+mod bodies {
+    use restsmith_corpus::request_bodies::{models, operations::add_pet::Body, Client};
+    use restsmith_runtime::ClientOptions;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn content_type(request: &wiremock::Request) -> String {
+        request.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    }
+
+    /// The caller picks the media type; each is encoded as its type says.
+    #[tokio::test]
+    async fn request_body_media_types() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/pets"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"name": "Fido", "age": 3})))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT")).and(path("/upload")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        Mock::given(method("POST")).and(path("/form")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let c = Client::with_options(&server.uri(), None, ClientOptions::default()).expect("client");
+        let mut pet = models::Pet::new("Fido".into());
+        pet.age = Some(3);
+
+        let created = c.add_pet(Body::Json(pet.clone())).await.expect("json");
+        assert_eq!(created.body.name, "Fido");
+        c.add_pet(Body::Form(pet.clone())).await.expect("form");
+        let mut upload = models::PetUpload::new("Fido".into(), vec![0x89, b'P', b'N', b'G']);
+        upload.tags = Some(vec!["a".into(), "b".into()]);
+        c.add_pet(Body::Multipart(upload)).await.expect("multipart");
+        c.add_pet(Body::Binary(vec![1u8, 2, 3].into())).await.expect("binary");
+        c.add_pet(Body::Text("just text".into())).await.expect("text");
+        c.upload(b"raw bytes".to_vec()).await.expect("upload");
+        let mut form = models::SubmitFormForm::default();
+        form.grant_type = Some("client credentials".into());
+        form.scope = Some(vec!["a".into(), "b c".into()]);
+        c.submit_form().body(form).await.expect("optional form");
+
+        let sent = server.received_requests().await.expect("recording");
+        assert_eq!(content_type(&sent[0]), "application/json");
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&sent[0].body).unwrap(), serde_json::json!({"name": "Fido", "age": 3}));
+        assert_eq!(content_type(&sent[1]), "application/x-www-form-urlencoded");
+        assert_eq!(String::from_utf8_lossy(&sent[1].body), "name=Fido&age=3");
+        let multipart_type = content_type(&sent[2]);
+        let boundary = multipart_type.strip_prefix("multipart/form-data; boundary=").expect("multipart content type");
+        let expected = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nFido\r\n--{b}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG\r\n--{b}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n--{b}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n--{b}--\r\n",
+            b = boundary
+        );
+        let mut expected_bytes = expected.into_bytes();
+        // The photo part is raw bytes, not UTF-8: put 0x89 back.
+        let marker = expected_bytes.windows(5).position(|w| w == "\u{89}PNG".as_bytes()).expect("marker");
+        expected_bytes.splice(marker..marker + 2, [0x89u8]);
+        assert_eq!(sent[2].body, expected_bytes, "multipart body");
+        assert_eq!(content_type(&sent[3]), "application/octet-stream");
+        assert_eq!(sent[3].body, vec![1u8, 2, 3]);
+        assert_eq!(content_type(&sent[4]), "text/plain");
+        assert_eq!(sent[4].body, b"just text");
+        assert_eq!(sent[5].body, b"raw bytes");
+        assert_eq!(content_type(&sent[6]), "application/x-www-form-urlencoded");
+        assert_eq!(String::from_utf8_lossy(&sent[6].body), "grant_type=client+credentials&scope=a&scope=b+c");
+    }
+
+    /// Responses are decoded by their media type, and `Accept` names it.
+    #[tokio::test]
+    async fn response_media_types() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/echo"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw("héllo", "text/plain"))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/download"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0u8, 255, 7], "application/octet-stream"))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/report"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw("<r>1</r>", "application/xml"))
+            .mount(&server)
+            .await;
+        let c = Client::with_options(&server.uri(), None, ClientOptions::default()).expect("client");
+        assert_eq!(c.echo_text("héllo").await.expect("echo").body, "héllo");
+        assert_eq!(&c.download().await.expect("download").body[..], &[0u8, 255, 7]);
+        assert_eq!(c.report().await.expect("report").body, "<r>1</r>");
+        let sent = server.received_requests().await.expect("recording");
+        let accept = |i: usize| sent[i].headers.get("accept").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert_eq!(accept(0), "text/plain");
+        assert_eq!(accept(1), "application/octet-stream");
+        assert_eq!(accept(2), "application/xml");
+    }
+}
