@@ -53,11 +53,11 @@ fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(s) => struct_item(ir, &t.name, s, doc),
         TypeKind::Enum(e) => {
-            let extra = extra_derives(ir);
+            let extra = extra_derives(ir, ENUM_IMPLS);
             enum_item(&t.name, e, quote!(#doc #extra))
         }
         TypeKind::Union(u) => {
-            let extra = extra_derives(ir);
+            let extra = extra_derives(ir, UNION_IMPLS);
             union_item(&t.name, u, quote!(#doc #extra))
         }
         TypeKind::External(path) => {
@@ -123,7 +123,8 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     });
     let required: Vec<&FieldDef> = s.fields.iter().filter(|f| !f.is_optional()).collect();
     let has_secret = s.fields.iter().any(|f| f.secret);
-    let derive_default = required.is_empty();
+    // With spec defaults, `Default` is `new()` (which fills them in), written by hand.
+    let derive_default = required.is_empty() && !s.fields.iter().any(|f| default_init(ir, f).is_some());
     let derives = match (derive_default, has_secret) {
         (true, false) => quote!(#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
         (true, true) => quote!(#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
@@ -131,7 +132,7 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         (false, true) => quote!(#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
     };
     let constructor = constructor(name, s, &required, ir);
-    let extra = extra_derives(ir);
+    let extra = extra_derives(ir, if derive_default { STRUCT_IMPLS } else { &STRUCT_IMPLS[1..] });
     let batch = s.batch_result.as_ref().and_then(|b| batch_outcome(ir, name, s, b));
     let debug = has_secret.then(|| secret_debug(name, s));
     quote! {
@@ -228,6 +229,51 @@ fn discriminator_init(ir: &ApiIr, f: &FieldDef) -> Option<TokenStream> {
     }
 }
 
+/// The value of a field's spec `default`, for the types a literal can build (strings, numbers,
+/// booleans, enums).
+fn default_init(ir: &ApiIr, f: &FieldDef) -> Option<TokenStream> {
+    use crate::ir::Primitive;
+    let default = f.default.as_ref()?;
+    Some(match (&f.ty, default) {
+        (TypeRef::Prim(Primitive::String), serde_json::Value::String(v)) => quote!(::std::borrow::ToOwned::to_owned(#v)),
+        (TypeRef::Prim(Primitive::Bool), serde_json::Value::Bool(v)) => quote!(#v),
+        (TypeRef::Prim(Primitive::I32), serde_json::Value::Number(n)) => {
+            let v = i32::try_from(n.as_i64()?).ok()?;
+            quote!(#v)
+        }
+        (TypeRef::Prim(Primitive::I64), serde_json::Value::Number(n)) => {
+            let v = n.as_i64()?;
+            quote!(#v)
+        }
+        (TypeRef::Prim(Primitive::F64), serde_json::Value::Number(n)) => {
+            let v = n.as_f64()?;
+            quote!(#v)
+        }
+        (TypeRef::Prim(Primitive::F32), serde_json::Value::Number(n)) => {
+            let v = n.as_f64()? as f32;
+            quote!(#v)
+        }
+        (TypeRef::Named(name), value) => {
+            let TypeKind::Enum(e) = &ir.type_def(name)?.kind else { return None };
+            let ty = ident(name);
+            match value {
+                serde_json::Value::String(v) if !e.integer => {
+                    let variant = e.variants.iter().find(|x| &x.wire_value == v)?;
+                    let vname = ident(&variant.rust_name);
+                    quote!(#ty::#vname)
+                }
+                serde_json::Value::Number(n) if e.integer => {
+                    let variant = e.variants.iter().find(|x| x.wire_value == n.to_string())?;
+                    let vname = ident(&variant.rust_name);
+                    quote!(#ty::#vname)
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// `new(required fields…)`: structs are `#[non_exhaustive]`, so users build them through this.
 /// A discriminator field is filled in, not asked for.
 fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) -> TokenStream {
@@ -249,6 +295,8 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) ->
             } else {
                 quote!(#fname: #init)
             }
+        } else if let (true, Some(init)) = (f.is_optional() && !f.boxed, default_init(ir, f)) {
+            quote!(#fname: ::std::option::Option::Some(#init))
         } else if f.is_optional() {
             quote!(#fname: ::std::option::Option::None)
         } else if f.boxed {
@@ -266,7 +314,8 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) ->
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     // `Default` is derived when nothing is required; a struct whose only required field is a
     // discriminator gets it here.
-    let default_impl = (args.is_empty() && !required.is_empty()).then(|| {
+    let has_defaults = s.fields.iter().any(|f| default_init(ir, f).is_some());
+    let default_impl = (args.is_empty() && (!required.is_empty() || has_defaults)).then(|| {
         quote! {
             impl ::std::default::Default for #name_ident {
                 fn default() -> Self {
@@ -308,7 +357,104 @@ fn secret_debug(name: &str, s: &StructDef) -> TokenStream {
     }
 }
 
+/// An enum of integer values (`type: integer` with `enum`), sent as JSON numbers.
+fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let value = |v: &crate::ir::EnumVariant| v.wire_value.parse::<i64>().unwrap_or_default();
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let vdoc = variant_doc(v);
+        quote!(#vdoc #vname,)
+    });
+    let to_value = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let n = value(v);
+        quote!(Self::#vname => #n,)
+    });
+    let from_value = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let n = value(v);
+        quote!(#n => ::std::option::Option::Some(Self::#vname),)
+    });
+    let all = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        quote!(Self::#vname)
+    });
+    let count = e.variants.len();
+    let (unknown_variant, unknown_to, unknown_from, from_doc) = if e.extensible {
+        (
+            quote!(/// A value not known when this crate was generated.
+                UnknownValue(i64),),
+            quote!(Self::UnknownValue(value) => *value,),
+            quote!(Self::known(value).unwrap_or(Self::UnknownValue(value))),
+            " The enum value for `value` (unknown values are kept).",
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new(), quote!(Self::known(value).unwrap_or(Self::KNOWN[0])), " The enum value for `value` (an unknown value maps to the first known one).")
+    };
+    let deserialize = if e.extensible {
+        quote!(::std::result::Result::Ok(Self::from(value)))
+    } else {
+        quote!(Self::known(value).ok_or_else(|| <D::Error as ::serde::de::Error>::custom(format!("unknown value {value}"))))
+    };
+    let from_impl = (e.extensible || count > 0).then(|| {
+        quote! {
+            impl ::std::convert::From<i64> for #name_ident {
+                #[doc = #from_doc]
+                fn from(value: i64) -> Self {
+                    #unknown_from
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name_ident {
+            #(#variants)*
+            #unknown_variant
+        }
+        impl #name_ident {
+            /// The known values.
+            pub const KNOWN: [Self; #count] = [#(#all),*];
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_value)*
+                    #unknown_to
+                }
+            }
+            fn known(value: i64) -> ::std::option::Option<Self> {
+                match value {
+                    #(#from_value)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+        #from_impl
+        impl ::std::fmt::Display for #name_ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+        impl ::serde::Serialize for #name_ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                #deserialize
+            }
+        }
+    }
+}
+
 fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
+    if e.integer {
+        return int_enum_item(name, e, doc);
+    }
     let name_ident = ident(name);
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
@@ -549,9 +695,27 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream) -> TokenStream {
     }
 }
 
-/// `#[derive(...)]` with the user's extra derives (a generation option), or nothing.
-fn extra_derives(ir: &ApiIr) -> TokenStream {
-    let paths: Vec<TokenStream> = ir.options.extra_derives.iter().filter_map(|d| d.parse().ok()).collect();
+/// Traits every struct implements (derived or by hand); `Default` (first) only when no field is
+/// required.
+const STRUCT_IMPLS: &[&str] = &["Default", "Debug", "Clone", "PartialEq", "Serialize", "Deserialize"];
+/// Traits every string enum implements (`Copy` only closed ones, but extensible ones keep a
+/// `String` and cannot be `Copy` anyway).
+const ENUM_IMPLS: &[&str] =
+    &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord", "Serialize", "Deserialize"];
+/// Traits every union implements.
+const UNION_IMPLS: &[&str] = &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"];
+
+/// `#[derive(...)]` with the user's extra derives (a generation option), or nothing. A derive
+/// of a std or serde trait the item already implements is left out (`--derive Eq` must not
+/// make string enums, which are always `Eq`, derive it twice).
+fn extra_derives(ir: &ApiIr, implemented: &[&str]) -> TokenStream {
+    let already = |path: &str| {
+        let segments: Vec<&str> = path.trim().trim_start_matches("::").split("::").map(str::trim).collect();
+        let well_known = segments.len() == 1 || matches!(segments[0], "std" | "core" | "serde");
+        well_known && segments.last().is_some_and(|last| implemented.contains(last))
+    };
+    let paths: Vec<TokenStream> =
+        ir.options.extra_derives.iter().filter(|d| !already(d)).filter_map(|d| d.parse().ok()).collect();
     if paths.is_empty() {
         TokenStream::new()
     } else {

@@ -402,6 +402,7 @@ pub fn param_doc(p: &ParamIr) -> Vec<String> {
 /// reference), usable as a `&str` argument.
 fn text_arg(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
+        TypeRef::Named(name) if is_int_enum(ir, name) => quote!(&#value.to_string()),
         TypeRef::Prim(Primitive::String) => quote!(#value),
         TypeRef::Prim(Primitive::DateTime) => quote!(&::restsmith_runtime::format::date_time(#value)),
         TypeRef::Prim(Primitive::DateTimeRfc1123) => quote!(&::restsmith_runtime::format::rfc1123(#value)),
@@ -419,6 +420,7 @@ fn text_arg(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
 /// a temporary) for generic arguments such as `Query::push`.
 fn text_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
+        TypeRef::Named(name) if is_int_enum(ir, name) => quote!(#value.to_string()),
         TypeRef::Prim(Primitive::String) => quote!(#value),
         TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(#value.as_str())
@@ -430,6 +432,7 @@ fn text_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
 /// An owned `String` for a value of type `t` held in `value` (a reference).
 fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
+        TypeRef::Named(name) if is_int_enum(ir, name) => quote!(#value.to_string()),
         TypeRef::Prim(Primitive::String) => quote!(#value.clone()),
         TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(#value.as_str().to_owned())
@@ -441,6 +444,11 @@ fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
         TypeRef::Prim(_) => quote!(#value.to_string()),
         _ => quote!(::restsmith_runtime::format::json(#value)),
     }
+}
+
+/// Whether `name` is an enum of integers (text via `Display`, not `as_str`).
+fn is_int_enum(ir: &ApiIr, name: &str) -> bool {
+    matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.integer)
 }
 
 /// `::restsmith_runtime::style::Style::…`.
@@ -877,7 +885,7 @@ fn header_field_type(ir: &ApiIr, h: &HeaderIr) -> TokenStream {
 }
 
 fn extensible_enum(ir: &ApiIr, name: &str) -> bool {
-    matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible)
+    matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible && !e.integer)
 }
 
 fn header_read(ir: &ApiIr, h: &HeaderIr) -> TokenStream {

@@ -200,6 +200,8 @@ pub struct FieldDef {
     /// The discriminator of a polymorphic family: the value this type always carries here
     /// (constructors fill it in).
     pub discriminator_value: Option<String>,
+    /// The schema's `default` (constructors fill it in where the type allows).
+    pub default: Option<Value>,
 }
 
 impl FieldDef {
@@ -216,6 +218,8 @@ pub struct EnumDef {
     pub variants: Vec<EnumVariant>,
     /// Keep unknown values in an extra variant (true unless `x-ms-enum.modelAsString: false`).
     pub extensible: bool,
+    /// The values are integers (`type: integer`), sent as JSON numbers.
+    pub integer: bool,
 }
 
 /// One enum value.

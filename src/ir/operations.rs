@@ -108,6 +108,9 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         }
         self.seen_ids.insert(operation_id.clone(), pointer.to_owned());
         let method_name = self.method_scope.claim(&names::field_name(&operation_id));
+        if !operation.callbacks.is_empty() {
+            self.warn(&format!("{pointer}/callbacks"), "callbacks describe requests the server sends; they are not part of the client and are skipped");
+        }
         let type_stem = names::type_name(&operation_id);
 
         // `#Action=…` (RPC path keys) and `?query` (x-ms-paths overloads) are not part of the path.
@@ -446,6 +449,9 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             };
             let r_pointer = format!("{pointer}/{code}");
             let Some(response) = self.resolve_response(response, &r_pointer) else { continue };
+            if !response.links.is_empty() {
+                self.warn(&format!("{r_pointer}/links"), "links (follow-up operations) are documentation for the client; skipped");
+            }
             let is_error_response = response.extensions.get("x-ms-error-response").and_then(Value::as_bool).unwrap_or(false);
             if is_success && !is_error_response {
                 let (body, media) = self.response_body(&response, &format!("{stem}Response"), &r_pointer);

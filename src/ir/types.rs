@@ -133,7 +133,7 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Any(a) => a.properties.is_empty() && (!a.one_of.is_empty() || !a.any_of.is_empty()),
             _ => false,
         };
-        if !is_union && !matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) {
+        if !is_union && !matches!(schema.schema_kind, SchemaKind::Type(Type::String(_) | Type::Integer(_))) {
             if let Some((property, tag)) = family {
                 let struct_name = self.concrete.get(key).cloned().unwrap_or_else(|| name.to_owned());
                 let polymorphic = self.concrete.contains_key(key);
@@ -377,6 +377,12 @@ impl<'a> TypeBuilder<'a> {
         let doc = doc_of(schema);
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => TypeKind::Enum(self.enum_def(schema, &s.enumeration, pointer)),
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<Option<String>> = i.enumeration.iter().map(|v| v.map(|v| v.to_string())).collect();
+                let mut def = self.enum_def(schema, &values, pointer);
+                def.integer = true;
+                TypeKind::Enum(def)
+            }
             SchemaKind::OneOf { one_of } => TypeKind::Union(self.union_def(name, schema, one_of, pointer, "oneOf")),
             SchemaKind::AnyOf { any_of } => TypeKind::Union(self.union_def(name, schema, any_of, pointer, "anyOf")),
             SchemaKind::Any(a) if a.properties.is_empty() && !a.one_of.is_empty() => {
@@ -398,10 +404,13 @@ impl<'a> TypeBuilder<'a> {
 
     /// Defines struct `name`; in a polymorphic family the discriminator field carries `family.1`.
     fn define_struct(&mut self, name: &str, schema: &Schema, pointer: &str, family: Option<(String, String)>, with_example: bool) {
-        if let (Some(example), true) = (&schema.schema_data.example, with_example) {
-            self.examples.push((name.to_owned(), example.clone()));
-        }
         let mut def = self.struct_def(name, schema, pointer);
+        if let (Some(example), true) = (&schema.schema_data.example, with_example) {
+            match example_mismatch(&def, example) {
+                None => self.examples.push((name.to_owned(), example.clone())),
+                Some(reason) => self.warn(&format!("{pointer}/example"), format!("the example does not match its schema ({reason}); no round-trip test for it")),
+            }
+        }
         if let Some((property, value)) = family {
             match def.fields.iter_mut().find(|f| f.wire_name == property) {
                 Some(field) => {
@@ -450,7 +459,7 @@ impl<'a> TypeBuilder<'a> {
         if values.iter().any(Option::is_none) {
             self.warn(pointer, "`null` in a string enum is expressed through `nullable`; ignored as a value");
         }
-        EnumDef { variants, extensible }
+        EnumDef { variants, extensible, integer: false }
     }
 
     fn struct_def(&mut self, name: &str, schema: &Schema, pointer: &str) -> StructDef {
@@ -528,17 +537,20 @@ impl<'a> TypeBuilder<'a> {
                 }
                 _ => (false, false, false, None),
             };
+            // A write-only property is not expected back: an `Option` even when required.
+            let write_only = target.as_ref().is_some_and(|t| t.schema_data.write_only);
             def.fields.push(FieldDef {
                 rust_name,
                 wire_name: wire.clone(),
                 doc,
                 ty,
-                required: required.contains(wire),
+                required: required.contains(wire) && !write_only,
                 nullable,
                 read_only,
                 secret,
                 boxed: false,
                 discriminator_value: None,
+                default: target.as_ref().and_then(|t| t.schema_data.default.clone()),
             });
         }
         if def.additional_properties.is_none() {
@@ -586,6 +598,7 @@ fn becomes_named_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.len() > 1,
         SchemaKind::AllOf { .. } => true,
         SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m.len() > 1,
         SchemaKind::Any(a) => !a.properties.is_empty() || !a.all_of.is_empty() || a.one_of.len() > 1 || a.any_of.len() > 1,
@@ -657,4 +670,19 @@ pub(crate) fn number_primitive(format: &VariantOrUnknownOrEmpty<NumberFormat>) -
         VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
         _ => Primitive::F64,
     }
+}
+
+/// Why an object example cannot round-trip through its struct: a required property missing, or
+/// a property the struct does not have (and no additional properties to keep it).
+fn example_mismatch(def: &StructDef, example: &Value) -> Option<String> {
+    let Value::Object(members) = example else { return Some("not an object".into()) };
+    if let Some(missing) = def.fields.iter().find(|f| f.required && !f.nullable && !members.contains_key(&f.wire_name)) {
+        return Some(format!("required `{}` is missing", missing.wire_name));
+    }
+    if def.additional_properties.is_none() {
+        if let Some(unknown) = members.keys().find(|k| !def.fields.iter().any(|f| &f.wire_name == *k)) {
+            return Some(format!("`{unknown}` is not a property"));
+        }
+    }
+    None
 }

@@ -199,3 +199,32 @@ mod bodies {
         assert_eq!(accept(2), "application/xml");
     }
 }
+
+mod schemas {
+    use restsmith_corpus::schemas::models::{Priority, Thing, ThingColor, Vote};
+
+    /// Defaults from the spec fill the constructor; integer enums are numbers on the wire; odd
+    /// enum values get names and survive; unknown values are kept.
+    #[test]
+    fn defaults_and_enums() {
+        // `password` is required but write-only: an `Option`, since responses never carry it.
+        let mut thing = Thing::new("box".into());
+        thing.password = Some("s3cret".into());
+        assert_eq!(thing.size, Some(10));
+        assert_eq!(thing.color, Some(ThingColor::Green));
+        let json = serde_json::to_value(&thing).expect("serializes");
+        assert_eq!(json, serde_json::json!({"name": "box", "password": "s3cret", "size": 10, "color": "green"}));
+        assert_eq!(serde_json::to_value(Priority::V2).unwrap(), serde_json::json!(2));
+        assert_eq!(serde_json::from_value::<Priority>(serde_json::json!(7)).unwrap(), Priority::UnknownValue(7));
+        assert_eq!(Vote::from("+1"), Vote::Plus1);
+        assert_eq!(Vote::from("-1"), Vote::Minus1);
+        assert_eq!(Vote::from(""), Vote::Empty);
+        assert_eq!(Vote::from("a b").as_str(), "a b");
+        assert_eq!(Vote::from("A B").as_str(), "A B", "values that collide after case conversion stay distinct");
+        assert_ne!(Vote::from("a b"), Vote::from("A B"));
+        // A response without the write-only password still decodes.
+        let back: Thing = serde_json::from_value(serde_json::json!({"id": "t-1", "name": "box"})).expect("decodes");
+        assert_eq!(back.password, None);
+        assert_eq!(back.id.as_deref(), Some("t-1"));
+    }
+}
