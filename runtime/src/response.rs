@@ -114,12 +114,14 @@ impl RawResponse {
     /// [`ErrorBody`]; if `E` does not decode, from the body as untyped JSON), else from the
     /// `x-ms-error-code` header; `message` likewise from the body.
     pub fn into_error<E: DeserializeOwned + ErrorBody>(self) -> Error<E> {
+        self.into_error_with(|_, body| serde_json::from_slice(body).ok())
+    }
+
+    /// [`RawResponse::into_error`] with the body decoded by `decode` from the status and bytes
+    /// (an operation whose error responses have different types per status).
+    pub fn into_error_with<E: ErrorBody>(self, decode: impl FnOnce(StatusCode, &[u8]) -> Option<E>) -> Error<E> {
         let has_body = !self.body.iter().all(u8::is_ascii_whitespace);
-        let typed: Option<E> = if has_body {
-            serde_json::from_slice(&self.body).ok()
-        } else {
-            None
-        };
+        let typed: Option<E> = if has_body { decode(self.status, &self.body) } else { None };
         let untyped: Option<serde_json::Value> = if has_body && typed.is_none() {
             serde_json::from_slice(&self.body).ok()
         } else {

@@ -24,8 +24,9 @@ pub fn error_types(ir: &ApiIr) -> Vec<String> {
     let mut names: Vec<String> = ir
         .operations
         .iter()
-        .filter_map(|o| match &o.error_type {
-            Some(TypeRef::Named(n)) => Some(n.clone()),
+        .flat_map(|o| o.error_type.iter().chain(o.errors.iter().filter_map(|e| e.ty.as_ref())))
+        .filter_map(|t| match t {
+            TypeRef::Named(n) => Some(n.clone()),
             _ => None,
         })
         .collect();

@@ -24,12 +24,17 @@ pub fn models_path() -> TokenStream {
 
 /// The error body type of an operation (`serde_json::Value` when the spec names none).
 pub fn error_body_type(op: &OperationIr) -> TokenStream {
+    if op.has_error_enum() {
+        return quote!(ErrorBody);
+    }
     op.error_type.as_ref().map(|t| type_tokens(t, &models_path())).unwrap_or_else(|| quote!(::serde_json::Value))
 }
 
 /// The error type an operation returns.
 pub fn error_type(ir: &ApiIr, op: &OperationIr) -> TokenStream {
-    if op.error_type.as_ref() == crate_error_body(ir).as_ref() {
+    if op.has_error_enum() {
+        quote!(::restsmith_runtime::Error<ErrorBody>)
+    } else if op.error_type.as_ref() == crate_error_body(ir).as_ref() {
         quote!(super::super::Error)
     } else {
         let body = op.error_type.as_ref().map(|t| type_tokens(t, &models_path())).unwrap_or_else(|| quote!(::serde_json::Value));
@@ -98,6 +103,7 @@ fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let method = ident(&op.http_method);
     let retry_safe = op.retry_safe;
     let body_enum = body_enum(op);
+    let error_enum = error_enum(op);
     quote! {
         #[doc = #module_doc]
         pub mod #module {
@@ -109,6 +115,7 @@ fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             };
             #builder
             #body_enum
+            #error_enum
             #response
         }
     }
@@ -779,6 +786,97 @@ fn set_body(ir: &ApiIr, v: &crate::ir::BodyVariantIr, value: &TokenStream) -> To
     }
 }
 
+/// The operation's `ErrorBody` enum when its error responses have different types by status.
+fn error_enum(op: &OperationIr) -> TokenStream {
+    use crate::ir::ErrorStatus;
+    if !op.has_error_enum() {
+        return TokenStream::new();
+    }
+    let name_of = |status: ErrorStatus| match status {
+        ErrorStatus::Code(c) => format!("Status{c}"),
+        ErrorStatus::Range(r) => format!("Status{r}XX"),
+        ErrorStatus::Default => "Default".to_owned(),
+    };
+    let typed: Vec<(ErrorStatus, &TypeRef)> = op.errors.iter().filter_map(|e| Some((e.status, e.ty.as_ref()?))).collect();
+    let variants = typed.iter().map(|(status, ty)| {
+        let name = ident(&name_of(*status));
+        let ty = type_tokens(ty, &models_path());
+        let doc = match status {
+            ErrorStatus::Code(c) => format!(" The body of an HTTP {c} response."),
+            ErrorStatus::Range(r) => format!(" The body of an HTTP {r}xx response."),
+            ErrorStatus::Default => " The body of any other error response.".to_owned(),
+        };
+        quote!(#[doc = #doc] #name(#ty),)
+    });
+    // Exact statuses first, then classes, then the default.
+    let mut ordered = op.errors.clone();
+    ordered.sort_by_key(|e| match e.status {
+        ErrorStatus::Code(_) => 0,
+        ErrorStatus::Range(_) => 1,
+        ErrorStatus::Default => 2,
+    });
+    let arms = ordered.iter().map(|e| {
+        let pattern = match e.status {
+            ErrorStatus::Code(c) => quote!(#c),
+            ErrorStatus::Range(r) => {
+                let (low, high) = (r * 100, r * 100 + 99);
+                quote!(#low..=#high)
+            }
+            ErrorStatus::Default => quote!(_),
+        };
+        match &e.ty {
+            Some(_) => {
+                let name = ident(&name_of(e.status));
+                quote!(#pattern => ::serde_json::from_slice(body).ok().map(Self::#name),)
+            }
+            None => quote!(#pattern => ::std::option::Option::None,),
+        }
+    });
+    let has_default = op.errors.iter().any(|e| e.status == ErrorStatus::Default);
+    let fallback = (!has_default).then(|| quote!(_ => ::std::option::Option::None,));
+    let delegate = |method: &str| {
+        let method = ident(method);
+        let arms = typed.iter().map(|(status, ty)| {
+            let name = ident(&name_of(*status));
+            if matches!(ty, TypeRef::Named(_) | TypeRef::Any) {
+                quote!(Self::#name(body) => ::restsmith_runtime::ErrorBody::#method(body),)
+            } else {
+                quote!(Self::#name(_) => ::std::option::Option::None,)
+            }
+        });
+        quote!(match self { #(#arms)* })
+    };
+    let (code, message, request_id) = (delegate("code"), delegate("message"), delegate("request_id"));
+    quote! {
+        /// The error bodies this operation documents, by status.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum ErrorBody {
+            #(#variants)*
+        }
+        impl ErrorBody {
+            /// Decodes the body of an error response with the type its status documents.
+            pub fn decode(status: ::restsmith_runtime::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
+                #[allow(unreachable_patterns)]
+                match status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+        impl ::restsmith_runtime::ErrorBody for ErrorBody {
+            fn code(&self) -> ::std::option::Option<&str> {
+                #code
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                #request_id
+            }
+        }
+    }
+}
+
 /// The operation's `Body` enum when its request body has several media types.
 fn body_enum(op: &OperationIr) -> TokenStream {
     let Some(b) = op.body.as_ref().filter(|b| !b.others.is_empty()) else { return TokenStream::new() };
@@ -841,6 +939,7 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let bind = if single == Some(None) { quote!() } else { quote!(let body =) };
     // An operation that documents no success response: any 2xx is success without a body.
     let arms: Vec<TokenStream> = if op.success.is_empty() { vec![quote!(200..=299 => {})] } else { arms.collect() };
+    let into_error = if op.has_error_enum() { quote!(response.into_error_with(ErrorBody::decode)) } else { quote!(response.into_error()) };
     let request_id = match ir.envelope.as_ref().and_then(|e| e.request_id.as_ref()) {
         Some(pointer) => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned).or_else(|| response.body_str_at(#pointer))),
         None => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned)),
@@ -850,7 +949,7 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let response = self.client.core().send(request).await?;
         #bind match response.status.as_u16() {
             #(#arms)*
-            _ => return ::std::result::Result::Err(response.into_error()),
+            _ => return ::std::result::Result::Err(#into_error),
         };
         ::std::result::Result::Ok(Response {
             status: response.status,

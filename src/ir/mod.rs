@@ -311,8 +311,10 @@ pub struct OperationIr {
     pub success: Vec<ResponseIr>,
     /// `Accept` header: the media types the success responses declare, when not only JSON.
     pub accept: Option<String>,
-    /// The error body type.
+    /// The error body type (the `default` response's, else the first error response's).
     pub error_type: Option<TypeRef>,
+    /// Every documented error response, in spec order (`default` last).
+    pub errors: Vec<ErrorResponseIr>,
     /// Long-running behaviour.
     pub lro: Option<LroIr>,
     /// `x-ms-pageable`: the response is one page of a list.
@@ -327,7 +329,36 @@ pub struct OperationIr {
     pub origin: String,
 }
 
+/// A documented error response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorResponseIr {
+    /// Which statuses it covers.
+    pub status: ErrorStatus,
+    /// Its body type, if it has one.
+    pub ty: Option<TypeRef>,
+}
+
+/// The statuses an error response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorStatus {
+    /// One status.
+    Code(u16),
+    /// A class (`4XX` → 4).
+    Range(u16),
+    /// Everything else (`default`).
+    Default,
+}
+
 impl OperationIr {
+    /// Whether error bodies differ by status, so the operation needs its own error enum (LROs
+    /// keep one error type: their pollers decode it).
+    pub fn has_error_enum(&self) -> bool {
+        let mut types: Vec<&TypeRef> = self.errors.iter().filter_map(|e| e.ty.as_ref()).collect();
+        types.sort();
+        types.dedup();
+        types.len() > 1 && self.lro.is_none()
+    }
+
     /// Parameters the caller supplies as method arguments (required, not constant, not client-level).
     pub fn required_args(&self) -> impl Iterator<Item = &ParamIr> {
         self.params.iter().filter(|p| p.required && p.constant.is_none() && !p.client_setting)

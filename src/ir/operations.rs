@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::names::{self, NameScope};
 use super::types::{doc_of, TypeBuilder};
 use super::{
-    BodyKind, BodyVariantIr, EnvelopeIr, HeaderIr, LroIr, OperationIr, PartIr, ResponseMedia, ParamEncoding, ParamIr, ParamLocation, ParamStyle, PathPart, PathTemplate, Primitive,
+    BodyKind, BodyVariantIr, EnvelopeIr, ErrorResponseIr, ErrorStatus, HeaderIr, LroIr, OperationIr, PartIr, ResponseMedia, ParamEncoding, ParamIr, ParamLocation, ParamStyle, PathPart, PathTemplate, Primitive,
     ReconcileIr, RequestBodyIr, ResponseIr, TypeRef, Validation,
 };
 use crate::error::{escape_pointer_token, Diagnostic, Location};
@@ -140,7 +140,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             },
             None => None,
         };
-        let (success, error_type) = self.responses(operation, &type_stem, &format!("{pointer}/responses"));
+        let (success, error_type, errors) = self.responses(operation, &type_stem, &format!("{pointer}/responses"));
         let accept = accept_header(operation, &success);
         let lro = self.lro(operation, pointer);
         let is_azure_lro = matches!(lro, Some(LroIr::Azure { .. }));
@@ -161,6 +161,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             success,
             accept,
             error_type,
+            errors,
             lro,
             pageable,
             deprecated: operation.deprecated,
@@ -438,10 +439,11 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         )
     }
 
-    fn responses(&mut self, operation: &Operation, stem: &str, pointer: &str) -> (Vec<ResponseIr>, Option<TypeRef>) {
+    fn responses(&mut self, operation: &Operation, stem: &str, pointer: &str) -> (Vec<ResponseIr>, Option<TypeRef>, Vec<ErrorResponseIr>) {
         let mut success = Vec::new();
         let mut default_error = None;
         let mut first_error = None;
+        let mut errors = Vec::new();
         for (code, response) in &operation.responses.responses {
             let (status, is_success) = match code {
                 StatusCode::Code(c) => (*c, (200..300).contains(c)),
@@ -457,18 +459,27 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
                 let (body, media) = self.response_body(&response, &format!("{stem}Response"), &r_pointer);
                 let headers = self.response_headers(&response, stem, &r_pointer);
                 success.push(ResponseIr { status, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, media, headers });
-            } else if first_error.is_none() {
-                first_error = self.error_body(&response, &r_pointer);
+            } else {
+                let ty = self.error_body(&response, &r_pointer);
+                if first_error.is_none() {
+                    first_error = ty.clone();
+                }
+                let status = match code {
+                    StatusCode::Code(c) => ErrorStatus::Code(*c),
+                    StatusCode::Range(r) => ErrorStatus::Range(*r),
+                };
+                errors.push(ErrorResponseIr { status, ty });
             }
         }
         if let Some(response) = &operation.responses.default {
             let r_pointer = format!("{pointer}/default");
             if let Some(response) = self.resolve_response(response, &r_pointer) {
                 default_error = self.error_body(&response, &r_pointer);
+                errors.push(ErrorResponseIr { status: ErrorStatus::Default, ty: default_error.clone() });
             }
         }
         success.sort_by_key(|r| r.status);
-        (success, default_error.or(first_error))
+        (success, default_error.or(first_error), errors)
     }
 
     fn resolve_response(&mut self, response: &ReferenceOr<Response>, pointer: &str) -> Option<Response> {

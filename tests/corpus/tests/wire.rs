@@ -228,3 +228,47 @@ mod schemas {
         assert_eq!(back.id.as_deref(), Some("t-1"));
     }
 }
+
+mod responses {
+    use restsmith_corpus::responses::operations::get_job::{Body, ErrorBody};
+    use restsmith_corpus::responses::Client;
+    use restsmith_runtime::{ClientOptions, Error, RetryOptions};
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// Different success bodies by status, and error bodies decoded by status.
+    #[tokio::test]
+    async fn bodies_by_status() {
+        let server = MockServer::start().await;
+        let json = |status: u16, body: serde_json::Value| ResponseTemplate::new(status).set_body_json(body);
+        Mock::given(path("/jobs/done")).respond_with(json(200, serde_json::json!({"result": "ok"}))).mount(&server).await;
+        Mock::given(path("/jobs/busy")).respond_with(json(202, serde_json::json!({"percent": 40})).insert_header("Retry-After", "5")).mount(&server).await;
+        Mock::given(path("/jobs/gone")).respond_with(json(404, serde_json::json!({"code": "NotFound", "message": "gone", "missing": "gone"}))).mount(&server).await;
+        Mock::given(path("/jobs/bad")).respond_with(json(422, serde_json::json!({"code": "Invalid", "message": "bad id", "field": "id"}))).mount(&server).await;
+        Mock::given(path("/jobs/boom")).respond_with(json(503, serde_json::json!({"error": {"code": "Boom", "message": "it broke"}}))).mount(&server).await;
+        let options = ClientOptions::default().retry(RetryOptions::none());
+        let c = Client::with_options(&server.uri(), None, options).expect("client");
+
+        match c.get_job("done").await.expect("200").body {
+            Body::Status200(job) => assert_eq!(job.result.as_deref(), Some("ok")),
+            other => panic!("expected the 200 body, got {other:?}"),
+        }
+        let busy = c.get_job("busy").await.expect("202");
+        assert!(matches!(busy.body, Body::Status202(ref p) if p.percent == Some(40.0)), "{:?}", busy.body);
+        assert_eq!(busy.headers.retry_after, Some(5));
+
+        let api = |e: Error<ErrorBody>| match e {
+            Error::Api(api) => *api,
+            other => panic!("expected an API error, got {other:?}"),
+        };
+        let gone = api(c.get_job("gone").await.expect_err("404"));
+        assert!(matches!(gone.body, Some(ErrorBody::Status404(ref n)) if n.missing.as_deref() == Some("gone")), "{:?}", gone.body);
+        assert_eq!(gone.code.as_deref(), Some("NotFound"));
+        let bad = api(c.get_job("bad").await.expect_err("422"));
+        assert!(matches!(bad.body, Some(ErrorBody::Status4XX(ref e)) if e.field.as_deref() == Some("id")), "{:?}", bad.body);
+        assert_eq!(bad.message.as_deref(), Some("bad id"));
+        let boom = api(c.get_job("boom").await.expect_err("503"));
+        assert!(matches!(boom.body, Some(ErrorBody::Default(_))), "{:?}", boom.body);
+        assert_eq!(boom.code.as_deref(), Some("Boom"), "the code is found inside the default error's `error` object");
+    }
+}
