@@ -3,8 +3,19 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     restsmith::Builder::new().spec("specs/volcengine-ecs.yaml").generate()?;
+//! fn main() {
+//!     if let Err(error) = generate() {
+//!         // A located message (`file#/json/pointer: what is wrong`); cargo shows it.
+//!         eprintln!("error: {error}");
+//!         std::process::exit(1);
+//!     }
+//! }
+//!
+//! fn generate() -> restsmith::Result<()> {
+//!     restsmith::Builder::new()
+//!         .spec("specs/volcengine-ecs.yaml") // → $OUT_DIR/volcengine_ecs.rs
+//!         .derive("Eq")
+//!         .generate()?;
 //!     Ok(())
 //! }
 //! // src/lib.rs:
@@ -14,7 +25,8 @@
 //! The builder prints `cargo:rerun-if-changed` for every file it reads (`$ref`'d files
 //! included), writes only under its output directory and only files whose bytes changed, and
 //! returns a located error instead of panicking. Its options are the CLI's
-//! ([`GenerateOptions`]), so the two never drift apart.
+//! ([`GenerateOptions`], flattened into `restsmith generate`), so the two never drift apart.
+//! The crate that includes the module depends on `restsmith-runtime`, `serde` and `serde_json`.
 
 use std::path::{Path, PathBuf};
 
@@ -138,11 +150,18 @@ impl Builder {
                 })
             }
         };
-        let mut rendered = Vec::new();
+        let mut rendered: Vec<Rendered> = Vec::new();
         for (spec_path, module) in &self.specs {
             let name = module.clone().unwrap_or_else(|| module_name(spec_path));
             if syn::parse_str::<syn::Ident>(&name).is_err() {
                 return Err(Error::spec(Location::new(spec_path, ""), format!("`{name}` is not a valid module name")));
+            }
+            // Two specs with the same module name would write the same file.
+            if let Some(other) = rendered.iter().find(|r| r.name == name) {
+                return Err(Error::spec(
+                    Location::new(spec_path, ""),
+                    format!("module `{name}` is also generated from {}: name one of them with spec_as()", other.spec.display()),
+                ));
             }
             let spec = crate::load::load(spec_path);
             // Files read so far still matter to cargo when the spec is broken.
@@ -157,10 +176,10 @@ impl Builder {
             }
             let (ir, warnings) = crate::ir::build_with(&spec, &name, &self.options)?;
             let source = crate::codegen::module_source(&ir)?;
-            rendered.push((name, source, warnings, spec.files_read.clone()));
+            rendered.push(Rendered { name, spec: spec_path.clone(), source, warnings, files_read: spec.files_read });
         }
         let mut modules = Vec::new();
-        for (name, source, warnings, files_read) in rendered {
+        for Rendered { name, source, warnings, files_read, .. } in rendered {
             let path = out_dir.join(format!("{name}.rs"));
             if std::fs::read(&path).ok().as_deref() != Some(source.as_bytes()) {
                 crate::output::write_atomically(&path, source.as_bytes())?;
@@ -183,6 +202,15 @@ impl Builder {
         }
         Ok(modules)
     }
+}
+
+/// A module generated in memory, not yet written.
+struct Rendered {
+    name: String,
+    spec: PathBuf,
+    source: String,
+    warnings: Vec<Diagnostic>,
+    files_read: Vec<PathBuf>,
 }
 
 /// `volcengine-ecs.yaml` → `volcengine_ecs`.

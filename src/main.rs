@@ -1,8 +1,10 @@
 //! The `restsmith` command line: a thin layer over the library.
 //!
-//! Exit codes: 0 success; 1 `check` found stale files; 2 bad input (the message names the file
-//! and the JSON pointer).
+//! Exit codes: 0 success; 1 differences found (`check`: stale files, `diff`: a breaking change);
+//! 2 bad input or bad arguments (the message names the file and the JSON pointer).
+//! Diagnostics on stderr are coloured only when stderr is a terminal and `NO_COLOR` is unset.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -13,46 +15,81 @@ use restsmith::{generate_crate, Diagnostic, GeneratedCrate};
 
 /// OpenAPI → idiomatic async Rust clients for cloud APIs.
 #[derive(Debug, Parser)]
-#[command(name = "restsmith", version, about)]
+#[command(name = "restsmith", version, about, after_help = ROOT_AFTER_HELP)]
 struct Cli {
     /// Print only errors.
-    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    #[arg(long, short, global = true, conflicts_with = "verbose", display_order = 900)]
     quiet: bool,
     /// Print every file written and every warning in full.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, display_order = 901)]
     verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
 
+const ROOT_AFTER_HELP: &str = "\
+Examples:
+  restsmith generate                                     regenerate generated/ from specs/
+  restsmith generate --spec api.yaml --out ./api-client  one standalone crate from any spec
+  restsmith check                                        is generated/ up to date?
+  restsmith diff old.yaml new.yaml                       what a new spec version breaks
+
+Exit codes:
+  0  success
+  1  differences found: `check` found stale files, `diff` found a breaking change
+  2  bad input (the message names the file and the JSON pointer) or bad arguments
+
+In build.rs, use the library instead: restsmith::Builder takes the same generation options.";
+
+const STANDALONE: &str = "One standalone crate (--spec FILE --out DIR)";
+
+const GENERATE_AFTER_HELP: &str = "\
+Examples:
+  restsmith generate
+  restsmith generate --spec api.yaml --out ./api-client
+  restsmith generate --spec api.yaml --out ./api-models --crate-name api-models --types-only
+  restsmith generate --spec aks.yaml --out ./aks --include-tag ManagedClusters --client-name AksClient";
+
+const CHECK_AFTER_HELP: &str = "\
+Examples:
+  restsmith check
+  restsmith check --root path/to/workspace --quiet";
+
+const DIFF_AFTER_HELP: &str = "\
+Examples:
+  restsmith diff specs/v1.yaml specs/v2.yaml
+  restsmith diff old.json new.yaml --format markdown > report.md
+  restsmith diff old.yaml new.yaml --format json --fail-on wire
+  restsmith diff old.yaml new.yaml --code";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Regenerate every crate in generated/ from specs/ (or, with --spec, one standalone crate).
     ///
-    /// Examples:
-    ///   restsmith generate
-    ///   restsmith generate --spec api.yaml --out ./my-api-client
+    /// Everything is generated in memory first and files are written only when their bytes
+    /// changed, so a bad spec leaves the output untouched. Generation options (--types-only,
+    /// --include-*, --derive, --replace-type, --client-name, --method-name) apply to a
+    /// standalone crate (--spec FILE --out DIR).
+    #[command(after_help = GENERATE_AFTER_HELP)]
     Generate {
-        /// One spec file to generate a standalone crate from (needs --out).
-        #[arg(long, requires = "out")]
-        spec: Option<PathBuf>,
-        /// Directory of the standalone crate.
-        #[arg(long, requires = "spec")]
-        out: Option<PathBuf>,
-        /// Cargo package name of the standalone crate (default: the spec's file stem).
-        #[arg(long, requires = "spec")]
-        crate_name: Option<String>,
         /// Workspace root holding specs/ and generated/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Options for a standalone crate (need --spec).
-        #[command(flatten)]
+        /// One spec file to generate a standalone crate from (needs --out).
+        #[arg(long, requires = "out", help_heading = STANDALONE)]
+        spec: Option<PathBuf>,
+        /// Directory of the standalone crate.
+        #[arg(long, requires = "spec", help_heading = STANDALONE)]
+        out: Option<PathBuf>,
+        /// Cargo package name of the standalone crate (default: the spec's file stem).
+        #[arg(long, requires = "spec", help_heading = STANDALONE)]
+        crate_name: Option<String>,
+        /// Options for a standalone crate (need --spec); `restsmith::Builder` has the same.
+        #[command(flatten, next_help_heading = STANDALONE)]
         options: restsmith::GenerateOptions,
     },
     /// Exit 1 and list the stale files when generated/ differs from what `generate` would write.
-    ///
-    /// Example:
-    ///   restsmith check
+    #[command(after_help = CHECK_AFTER_HELP)]
     Check {
         /// Workspace root holding specs/ and generated/.
         #[arg(long, default_value = ".")]
@@ -65,12 +102,7 @@ enum Command {
     /// OLD and NEW may be Swagger 2.0, OpenAPI 3.0 or 3.1, in any mix; they are compared on
     /// restsmith's IR, not as text. Exit code 1 when a breaking change is found (see
     /// --fail-on), 0 otherwise, 2 on bad input.
-    ///
-    /// Examples:
-    ///   restsmith diff specs/v1.yaml specs/v2.yaml
-    ///   restsmith diff old.json new.yaml --format markdown > report.md
-    ///   restsmith diff old.yaml new.yaml --format json --fail-on wire
-    ///   restsmith diff old.yaml new.yaml --code
+    #[command(after_help = DIFF_AFTER_HELP)]
     Diff {
         /// The old version of the spec.
         old: PathBuf,
@@ -128,10 +160,51 @@ fn main() -> ExitCode {
     match run(cli.command, verbosity) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{} {e}", Paint::stderr().error("error:"));
             ExitCode::from(2)
         }
     }
+}
+
+/// ANSI colours for diagnostics, on only when the stream is a terminal and `NO_COLOR` is unset
+/// (or empty, per no-color.org).
+#[derive(Debug, Clone, Copy)]
+struct Paint {
+    enabled: bool,
+}
+
+impl Paint {
+    fn stderr() -> Self {
+        Paint { enabled: std::io::stderr().is_terminal() && no_color_unset() }
+    }
+
+    fn stdout() -> Self {
+        Paint { enabled: std::io::stdout().is_terminal() && no_color_unset() }
+    }
+
+    fn paint(self, ansi: &str, text: &str) -> String {
+        if self.enabled {
+            format!("\x1b[{ansi}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn error(self, text: &str) -> String {
+        self.paint("1;31", text)
+    }
+
+    fn warning(self, text: &str) -> String {
+        self.paint("1;33", text)
+    }
+
+    fn note(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +224,7 @@ fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
             let report = write_files(&out, &generated.files)?;
             if verbosity == Verbosity::Verbose {
                 for path in &report.written {
-                    eprintln!("wrote {}", path.display());
+                    eprintln!("{} {}", Paint::stderr().note("wrote"), path.display());
                 }
             }
             summary(&[generated], report.written.len(), verbosity);
@@ -170,7 +243,7 @@ fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
                 let report = write_files(&generated.settings.out_dir, &generated.files)?;
                 if verbosity == Verbosity::Verbose {
                     for path in report.written.iter().chain(&report.removed) {
-                        eprintln!("updated {}", path.display());
+                        eprintln!("{} {}", Paint::stderr().note("updated"), path.display());
                     }
                 }
                 written += report.written.len() + report.removed.len();
@@ -188,7 +261,8 @@ fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("generated/ is stale; run `cargo run -- generate`. Stale files:");
+                let paint = Paint::stderr();
+                eprintln!("{} generated/ is stale; run `cargo run -- generate`. Stale files:", paint.error("error:"));
                 for path in stale {
                     eprintln!("  {}", path.display());
                 }
@@ -209,9 +283,7 @@ fn run(command: Command, verbosity: Verbosity) -> restsmith::Result<ExitCode> {
             let color = match color {
                 DiffColor::Always => true,
                 DiffColor::Never => false,
-                DiffColor::Auto => {
-                    std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
-                }
+                DiffColor::Auto => Paint::stdout().enabled,
             };
             let code = if code { Some(diff::code::crate_diff(&old, &new)?) } else { None };
             print!("{}", render::render_with_code(&report, format, color, code.as_deref()));
@@ -239,11 +311,12 @@ fn report_warnings(generated: &GeneratedCrate, verbosity: Verbosity) {
     } else {
         generated.warnings.iter().take(20).collect()
     };
+    let paint = Paint::stderr();
     for w in &shown {
-        eprintln!("warning: {w}");
+        eprintln!("{} {w}", paint.warning("warning:"));
     }
     if shown.len() < generated.warnings.len() {
-        eprintln!("warning: … and {} more (use --verbose)", generated.warnings.len() - shown.len());
+        eprintln!("{} … and {} more (use --verbose)", paint.warning("warning:"), generated.warnings.len() - shown.len());
     }
 }
 

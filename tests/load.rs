@@ -333,8 +333,9 @@ fn check_petstore(spec: &LoadedSpec) {
     let (ir, _) = ir::build(spec, "petstore").unwrap_or_else(|e| panic!("IR: {e}"));
     let list = ir.operations.iter().find(|o| o.operation_id == "Pets_List").expect("Pets_List");
     let encoding = |name: &str| list.params.iter().find(|p| p.wire_name == name).map(|p| p.encoding.clone());
-    assert_eq!(encoding("csv"), Some(ParamEncoding::FormArray { explode: false }));
-    assert_eq!(encoding("multi"), Some(ParamEncoding::FormArray { explode: true }));
+    let form = |explode| Some(ParamEncoding::Styled { style: restsmith::ir::ParamStyle::Form, explode, allow_reserved: false });
+    assert_eq!(encoding("csv"), form(false));
+    assert_eq!(encoding("multi"), form(true));
 }
 
 #[test]

@@ -393,7 +393,19 @@ impl ClientCore {
         encoded_path: &str,
         query: &Query,
     ) -> Request {
-        let mut url = self.inner.endpoint.clone();
+        self.request_at(&self.inner.endpoint.clone(), meta, encoded_path, query)
+    }
+
+    /// [`ClientCore::request`] against another base URL: an operation whose spec names its own
+    /// server (`servers` on the path or operation).
+    pub fn request_at(
+        &self,
+        base: &Url,
+        meta: &'static OperationMeta,
+        encoded_path: &str,
+        query: &Query,
+    ) -> Request {
+        let mut url = base.clone();
         // An unencoded path value may carry a query of its own (`next?page=2`, a next-page
         // fragment): it goes before the operation's query parameters.
         let (encoded_path, inline_query) = match encoded_path.split_once('?') {

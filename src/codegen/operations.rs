@@ -12,8 +12,51 @@ use crate::ir::{
 /// Tokens of the whole operations module.
 pub fn operations_file(ir: &ApiIr) -> TokenStream {
     let modules = ir.operations.iter().map(|op| operation_module(ir, op));
+    let by_tag = tag_modules(ir);
     quote! {
         #(#modules)*
+        #by_tag
+    }
+}
+
+/// `by_tag::<tag>`: the operation modules grouped by the spec's tags (an operation with several
+/// tags appears under each).
+fn tag_modules(ir: &ApiIr) -> TokenStream {
+    let mut groups: std::collections::BTreeMap<String, (String, Vec<&OperationIr>)> = std::collections::BTreeMap::new();
+    let mut scope = crate::ir::names::NameScope::new();
+    for op in &ir.operations {
+        for tag in &op.tags {
+            if !groups.contains_key(tag) {
+                let module = scope.claim(&crate::ir::names::field_name(tag));
+                groups.insert(tag.clone(), (module, Vec::new()));
+            }
+            if let Some((_, ops)) = groups.get_mut(tag) {
+                ops.push(op);
+            }
+        }
+    }
+    if groups.is_empty() {
+        return TokenStream::new();
+    }
+    let modules = groups.iter().map(|(tag, (module, ops))| {
+        let module = ident(module);
+        let doc = format!(" Operations tagged `{}`.", tag.replace('`', "'"));
+        let uses = ops.iter().map(|op| {
+            let name = ident(&op.method_name);
+            quote!(pub use super::super::#name;)
+        });
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #(#uses)*
+            }
+        }
+    });
+    quote! {
+        /// The operations grouped by the spec's tags.
+        pub mod by_tag {
+            #(#modules)*
+        }
     }
 }
 
@@ -645,6 +688,14 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     });
 
     let accept = op.accept.as_ref().map(|accept| quote!(request.header("accept", #accept)?;));
+    // An operation with its own server: absolute, or relative to the client's endpoint.
+    let make_request = match &op.server {
+        Some(server) => quote! {{
+            let base = self.client.endpoint().join(#server).map_err(|e| ::restsmith_runtime::Error::validation("server", e.to_string()))?;
+            self.client.core().request_at(&base, &META, &path, &query)
+        }},
+        None => quote!(self.client.core().request(&META, &path, &query)),
+    };
     let own_request_id = own_client_request_id(ir, op).map(|header| {
         quote! {
             if let ::std::option::Option::Some(value) = &self.client_request_id {
@@ -664,7 +715,7 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let mut query = ::restsmith_runtime::query::Query::new();
         #(#query_pushes)*
         #[allow(unused_mut)]
-        let mut request = self.client.core().request(&META, &path, &query);
+        let mut request = #make_request;
         #(#header_sets)*
         #accept
         #own_request_id

@@ -206,6 +206,11 @@ fn apply_options(
                 errors.push(at(format!("--include-operation `{id}`: no such operationId")));
             }
         }
+        for tag in &options.include_tags {
+            if !operations.iter().any(|o| o.tags.contains(tag)) {
+                errors.push(at(format!("--include-tag `{tag}`: no operation has this tag")));
+            }
+        }
     }
     if options.types_only {
         operations.clear();

@@ -303,6 +303,9 @@ pub struct OperationIr {
     pub http_method: String,
     /// The path template (without fragment).
     pub path: PathTemplate,
+    /// The operation's own server (`servers` on the operation or its path), variables at their
+    /// defaults; `None`: the client's endpoint.
+    pub server: Option<String>,
     /// Parameters in order: path, query, header, cookie; within each in spec order.
     pub params: Vec<ParamIr>,
     /// Request body.

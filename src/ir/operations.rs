@@ -18,7 +18,7 @@ use super::{
 use crate::error::{escape_pointer_token, Diagnostic, Location};
 
 /// Method names that the generated `Client` uses itself.
-const RESERVED_METHODS: &[&str] = &["new", "builder", "endpoint", "core", "with_options", "clone", "fmt"];
+const RESERVED_METHODS: &[&str] = &["new", "builder", "endpoint", "core", "with_options", "clone", "fmt", "by_tag"];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -142,6 +142,13 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         };
         let (success, error_type, errors) = self.responses(operation, &type_stem, &format!("{pointer}/responses"));
         let accept = accept_header(operation, &success);
+        let server = operation.servers.first().or(item.servers.first()).map(|server| {
+            let mut url = server.url.clone();
+            for (name, variable) in server.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+            url
+        });
         let lro = self.lro(operation, pointer);
         let is_azure_lro = matches!(lro, Some(LroIr::Azure { .. }));
         let pageable = match operation.extensions.get("x-ms-pageable") {
@@ -156,6 +163,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             description: operation.description.clone(),
             http_method: method.to_uppercase(),
             path: PathTemplate { template, parts },
+            server,
             params,
             body,
             success,

@@ -282,3 +282,11 @@ pub mod managed_clusters_get {
         }
     }
 }
+/// The operations grouped by the spec's tags.
+pub mod by_tag {
+    /// Operations tagged `ManagedClusters`.
+    pub mod managed_clusters {
+        pub use super::super::managed_clusters_abort_latest_operation;
+        pub use super::super::managed_clusters_get;
+    }
+}

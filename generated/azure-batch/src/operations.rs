@@ -180,3 +180,10 @@ pub mod certificate_cancel_deletion {
         }
     }
 }
+/// The operations grouped by the spec's tags.
+pub mod by_tag {
+    /// Operations tagged `Certificates`.
+    pub mod certificates {
+        pub use super::super::certificate_cancel_deletion;
+    }
+}

@@ -118,3 +118,10 @@ pub mod virtual_machine_instances_delete_checkpoint {
         )
     }
 }
+/// The operations grouped by the spec's tags.
+pub mod by_tag {
+    /// Operations tagged `VirtualMachineInstances`.
+    pub mod virtual_machine_instances {
+        pub use super::super::virtual_machine_instances_delete_checkpoint;
+    }
+}

@@ -228,3 +228,11 @@ pub mod update_vm_snap {
         )
     }
 }
+/// The operations grouped by the spec's tags.
+pub mod by_tag {
+    /// Operations tagged `vm-snaps`.
+    pub mod vm_snaps {
+        pub use super::super::get_vm_snap;
+        pub use super::super::update_vm_snap;
+    }
+}

@@ -127,3 +127,10 @@ pub mod delete_images {
         }
     }
 }
+/// The operations grouped by the spec's tags.
+pub mod by_tag {
+    /// Operations tagged `Image`.
+    pub mod image {
+        pub use super::super::delete_images;
+    }
+}

@@ -272,3 +272,33 @@ mod responses {
         assert_eq!(boom.code.as_deref(), Some("Boom"), "the code is found inside the default error's `error` object");
     }
 }
+
+mod operations {
+    use restsmith_corpus::operations::Client;
+    use restsmith_runtime::ClientOptions;
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// Odd and missing operationIds get idiomatic names; the operation's parameter overrides the
+    /// path-level one; a path-level server is used; tags group the operation modules.
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn operation_constructs() {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let c = Client::with_options(&server.uri(), None, ClientOptions::default()).expect("client");
+        c.repos_get_content("octo", "main").await.expect("odd operationId");
+        c.get_no_id_item(7).await.expect("derived operationId");
+        c.upload_asset(b"x".to_vec()).await.expect_err("201 declared, 204 answered: not a success");
+        let sent = server.received_requests().await.expect("recording");
+        assert_eq!(sent[0].url.path(), "/repos/octo/contents");
+        assert_eq!(sent[0].url.query(), Some("ref=main"), "the operation's required `ref` replaces the path-level one");
+        assert_eq!(sent[1].url.path(), "/no-id/7");
+        assert_eq!(sent[2].url.path(), "/uploads-api/uploads", "a path-level relative server");
+        // The deprecated operation still works (the attribute only warns).
+        let _ = c.markdown_render_raw("# hi");
+        // Grouping by tag.
+        let _ = restsmith_corpus::operations::operations::by_tag::repos::repos_get_content::RequestBuilder::send;
+        let _ = restsmith_corpus::operations::operations::by_tag::markdown::get_no_id_item::RequestBuilder::send;
+    }
+}
