@@ -47,6 +47,44 @@ pub fn range<E>(parameter: &str, value: f64, min: Option<f64>, max: Option<f64>)
     Ok(())
 }
 
+/// A number must be within the bounds, each bound exclusive when its flag says so.
+pub fn range_exclusive<E>(
+    parameter: &str,
+    value: f64,
+    min: Option<(f64, bool)>,
+    max: Option<(f64, bool)>,
+) -> Result<(), Error<E>> {
+    let below = min.is_some_and(|(m, exclusive)| if exclusive { value <= m } else { value < m });
+    let above = max.is_some_and(|(m, exclusive)| if exclusive { value >= m } else { value > m });
+    if below || above {
+        let lower = min.map(|(m, x)| format!("{}{m}", if x { ">" } else { ">=" })).unwrap_or_default();
+        let upper = max.map(|(m, x)| format!("{}{m}", if x { "<" } else { "<=" })).unwrap_or_default();
+        return Err(Error::validation(parameter, format!("{value} is not {lower} {upper}").replace("  ", " ").trim_end().to_owned()));
+    }
+    Ok(())
+}
+
+/// A number must be a multiple of `factor`.
+pub fn multiple_of<E>(parameter: &str, value: f64, factor: f64) -> Result<(), Error<E>> {
+    if factor != 0.0 {
+        let ratio = value / factor;
+        if (ratio - ratio.round()).abs() > 1e-9 {
+            return Err(Error::validation(parameter, format!("{value} is not a multiple of {factor}")));
+        }
+    }
+    Ok(())
+}
+
+/// The items of a list must differ from each other.
+pub fn unique<E, T: PartialEq>(parameter: &str, items: &[T]) -> Result<(), Error<E>> {
+    for (i, item) in items.iter().enumerate() {
+        if items[..i].contains(item) {
+            return Err(Error::validation(parameter, format!("item {i} repeats an earlier item (uniqueItems)")));
+        }
+    }
+    Ok(())
+}
+
 /// A list must have a number of items within the bounds.
 pub fn items<E>(parameter: &str, len: usize, min: Option<usize>, max: Option<usize>) -> Result<(), Error<E>> {
     if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
@@ -93,5 +131,12 @@ mod tests {
         assert!(items::<()>("ids", 0, Some(1), Some(100)).is_err());
         assert!(items::<()>("ids", 101, Some(1), Some(100)).is_err());
         assert!(items::<()>("ids", 100, Some(1), Some(100)).is_ok());
+        assert!(range_exclusive::<()>("n", 0.0, Some((0.0, true)), None).is_err());
+        assert!(range_exclusive::<()>("n", 0.5, Some((0.0, true)), Some((1.0, true))).is_ok());
+        assert!(range_exclusive::<()>("n", 1.0, None, Some((1.0, false))).is_ok());
+        assert!(multiple_of::<()>("n", 7.5, 2.5).is_ok());
+        assert!(multiple_of::<()>("n", 7.0, 2.5).is_err());
+        assert!(unique::<(), _>("ids", &["a", "b"]).is_ok());
+        assert!(unique::<(), _>("ids", &["a", "b", "a"]).is_err());
     }
 }

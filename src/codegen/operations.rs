@@ -560,15 +560,30 @@ fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
                 calls.push(quote!(::restsmith_runtime::validate::length(#name, #value, #min, #max)?;));
             }
         }
-        TypeRef::Prim(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64)
-            if v.minimum.is_some() || v.maximum.is_some() =>
-        {
-            let (min, max) = (opt_f64(v.minimum), opt_f64(v.maximum));
-            calls.push(quote!(::restsmith_runtime::validate::range(#name, *#value as f64, #min, #max)?;));
+        TypeRef::Prim(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64) => {
+            if v.exclusive_minimum || v.exclusive_maximum {
+                let bound = |b: Option<f64>, exclusive: bool| match b {
+                    Some(n) => quote!(::std::option::Option::Some((#n, #exclusive))),
+                    None => quote!(::std::option::Option::None),
+                };
+                let (min, max) = (bound(v.minimum, v.exclusive_minimum), bound(v.maximum, v.exclusive_maximum));
+                calls.push(quote!(::restsmith_runtime::validate::range_exclusive(#name, *#value as f64, #min, #max)?;));
+            } else if v.minimum.is_some() || v.maximum.is_some() {
+                let (min, max) = (opt_f64(v.minimum), opt_f64(v.maximum));
+                calls.push(quote!(::restsmith_runtime::validate::range(#name, *#value as f64, #min, #max)?;));
+            }
+            if let Some(factor) = v.multiple_of {
+                calls.push(quote!(::restsmith_runtime::validate::multiple_of(#name, *#value as f64, #factor)?;));
+            }
         }
-        TypeRef::List(_) if v.min_items.is_some() || v.max_items.is_some() => {
-            let (min, max) = (opt_usize(v.min_items), opt_usize(v.max_items));
-            calls.push(quote!(::restsmith_runtime::validate::items(#name, #value.len(), #min, #max)?;));
+        TypeRef::List(_) => {
+            if v.min_items.is_some() || v.max_items.is_some() {
+                let (min, max) = (opt_usize(v.min_items), opt_usize(v.max_items));
+                calls.push(quote!(::restsmith_runtime::validate::items(#name, #value.len(), #min, #max)?;));
+            }
+            if v.unique_items {
+                calls.push(quote!(::restsmith_runtime::validate::unique(#name, #value)?;));
+            }
         }
         _ => {}
     }

@@ -474,6 +474,14 @@ pub struct Validation {
     pub min_items: Option<usize>,
     /// Maximum number of items.
     pub max_items: Option<usize>,
+    /// `exclusiveMinimum`: the minimum itself is not allowed.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum`: the maximum itself is not allowed.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
 }
 
 impl Validation {

@@ -837,14 +837,21 @@ fn validation_of(schema: &Schema) -> Validation {
         SchemaKind::Type(Type::Integer(i)) => {
             v.minimum = i.minimum.map(|m| m as f64);
             v.maximum = i.maximum.map(|m| m as f64);
+            v.exclusive_minimum = i.exclusive_minimum;
+            v.exclusive_maximum = i.exclusive_maximum;
+            v.multiple_of = i.multiple_of.map(|m| m as f64);
         }
         SchemaKind::Type(Type::Number(n)) => {
             v.minimum = n.minimum;
             v.maximum = n.maximum;
+            v.exclusive_minimum = n.exclusive_minimum;
+            v.exclusive_maximum = n.exclusive_maximum;
+            v.multiple_of = n.multiple_of;
         }
         SchemaKind::Type(Type::Array(a)) => {
             v.min_items = a.min_items;
             v.max_items = a.max_items;
+            v.unique_items = a.unique_items;
         }
         _ => {}
     }

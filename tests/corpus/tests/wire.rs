@@ -302,3 +302,34 @@ mod operations {
         let _ = restsmith_corpus::operations::operations::by_tag::markdown::get_no_id_item::RequestBuilder::send;
     }
 }
+
+mod validation {
+    use restsmith_corpus::validation::Client;
+    use restsmith_runtime::{ClientOptions, Error};
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// Values that break a keyword are refused with an error naming the parameter; nothing is sent.
+    #[tokio::test]
+    async fn keywords_are_checked_before_sending() {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let c = Client::with_options(&server.uri(), None, ClientOptions::default()).expect("client");
+        let rejected = |result: Result<_, Error<serde_json::Value>>, parameter: &str| match result {
+            Err(Error::Validation { parameter: p, message }) => assert_eq!(p, parameter, "{message}"),
+            other => panic!("expected a validation error for {parameter}, got {other:?}"),
+        };
+        rejected(c.search("ABC").await.map(|_| ()), "q");
+        rejected(c.search("a").await.map(|_| ()), "q");
+        rejected(c.search("abcdef").await.map(|_| ()), "q");
+        rejected(c.search("ok").ratio(0.0).await.map(|_| ()), "ratio");
+        rejected(c.search("ok").ratio(1.0).await.map(|_| ()), "ratio");
+        rejected(c.search("ok").step(7).await.map(|_| ()), "step");
+        rejected(c.search("ok").step(0).await.map(|_| ()), "step");
+        rejected(c.search("ok").ids(Vec::<String>::new()).await.map(|_| ()), "ids");
+        rejected(c.search("ok").ids(["a", "b", "a"]).await.map(|_| ()), "ids");
+        assert!(server.received_requests().await.expect("recording").is_empty(), "nothing was sent");
+        c.search("ok").ratio(0.5).step(10).ids(["a", "b"]).await.expect("valid values are sent");
+        assert_eq!(server.received_requests().await.expect("recording").len(), 1);
+    }
+}
