@@ -63,7 +63,7 @@ fn client_export(ir: &ApiIr) -> TokenStream {
 
 /// Lints allowed in generated code (kept visible at the top of every generated crate).
 fn allowed_lints() -> TokenStream {
-    quote!(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, rustdoc::bare_urls)
+    quote!(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::module_inception, rustdoc::bare_urls)
 }
 
 /// The Rust sources of a crate for `ir`: `src/lib.rs`, `src/models.rs`, `src/operations.rs`,

@@ -560,20 +560,21 @@ fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
                 calls.push(quote!(::restsmith_runtime::validate::length(#name, #value, #min, #max)?;));
             }
         }
-        TypeRef::Prim(Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64) => {
+        TypeRef::Prim(p @ (Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64)) => {
+            let as_f64 = if *p == Primitive::F64 { quote!(*#value) } else { quote!(*#value as f64) };
             if v.exclusive_minimum || v.exclusive_maximum {
                 let bound = |b: Option<f64>, exclusive: bool| match b {
                     Some(n) => quote!(::std::option::Option::Some((#n, #exclusive))),
                     None => quote!(::std::option::Option::None),
                 };
                 let (min, max) = (bound(v.minimum, v.exclusive_minimum), bound(v.maximum, v.exclusive_maximum));
-                calls.push(quote!(::restsmith_runtime::validate::range_exclusive(#name, *#value as f64, #min, #max)?;));
+                calls.push(quote!(::restsmith_runtime::validate::range_exclusive(#name, #as_f64, #min, #max)?;));
             } else if v.minimum.is_some() || v.maximum.is_some() {
                 let (min, max) = (opt_f64(v.minimum), opt_f64(v.maximum));
-                calls.push(quote!(::restsmith_runtime::validate::range(#name, *#value as f64, #min, #max)?;));
+                calls.push(quote!(::restsmith_runtime::validate::range(#name, #as_f64, #min, #max)?;));
             }
             if let Some(factor) = v.multiple_of {
-                calls.push(quote!(::restsmith_runtime::validate::multiple_of(#name, *#value as f64, #factor)?;));
+                calls.push(quote!(::restsmith_runtime::validate::multiple_of(#name, #as_f64, #factor)?;));
             }
         }
         TypeRef::List(_) => {

@@ -5,6 +5,7 @@
     clippy::large_enum_variant,
     clippy::too_many_arguments,
     clippy::doc_lazy_continuation,
+    clippy::module_inception,
     rustdoc::bare_urls
 )]
 pub mod auth;
