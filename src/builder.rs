@@ -110,6 +110,12 @@ impl Builder {
         self
     }
 
+    /// Adds an attribute (without `#[]`) to every model, e.g. `"serde(deny_unknown_fields)"`.
+    pub fn attribute(mut self, attribute: &str) -> Self {
+        self.options.extra_attributes.push(attribute.to_owned());
+        self
+    }
+
     /// Uses an existing Rust type for a schema.
     pub fn replace_type(mut self, schema: &str, rust_path: &str) -> Self {
         self.options.type_replacements.push((schema.to_owned(), rust_path.to_owned()));

@@ -141,6 +141,11 @@ pub struct GenerateOptions {
     /// Extra derives for every generated model, e.g. `Eq` or `schemars::JsonSchema` (repeatable).
     #[arg(long = "derive", value_name = "PATH")]
     pub extra_derives: Vec<String>,
+    /// Extra attribute for every generated model struct, without `#[]`, e.g.
+    /// `serde(deny_unknown_fields)` or `cfg_attr(feature = "schema", derive(schemars::JsonSchema))`
+    /// (repeatable).
+    #[arg(long = "attribute", value_name = "ATTRIBUTE")]
+    pub extra_attributes: Vec<String>,
     /// Use an existing Rust type for a schema: `SchemaName=path::to::Type` (repeatable).
     #[arg(long = "replace-type", value_name = "SCHEMA=PATH", value_parser = parse_pair)]
     pub type_replacements: Vec<(String, String)>,

@@ -348,6 +348,7 @@ fn options_and_the_chained_methods_are_the_same_settings() {
         include_operations: vec!["ManagedClusters_Get".into()],
         include_tags: vec![],
         extra_derives: vec!["Eq".into()],
+        extra_attributes: vec!["serde(deny_unknown_fields)".into()],
         type_replacements: vec![("PowerState".into(), "crate::Power".into())],
         client_name: Some("AksClient".into()),
         method_names: vec![("ManagedClusters_Get".into(), "get_cluster".into())],
@@ -358,6 +359,7 @@ fn options_and_the_chained_methods_are_the_same_settings() {
             .spec(spec("azure-aks.yaml"))
             .include_operation("ManagedClusters_Get")
             .derive("Eq")
+            .attribute("serde(deny_unknown_fields)")
             .replace_type("PowerState", "crate::Power")
             .client_name("AksClient")
             .method_name("ManagedClusters_Get", "get_cluster"),

@@ -134,6 +134,9 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     };
     let constructor = constructor(name, s, &required, ir);
     let extra = extra_derives(ir, if derive_default { STRUCT_IMPLS } else { &STRUCT_IMPLS[1..] });
+    // The user's extra attributes go on structs (serde attributes need serde's derives).
+    let attributes: Vec<TokenStream> = ir.options.extra_attributes.iter().filter_map(|a| a.parse().ok()).collect();
+    let extra = quote!(#extra #(#[#attributes])*);
     let batch = s.batch_result.as_ref().and_then(|b| batch_outcome(ir, name, s, b));
     let debug = has_secret.then(|| secret_debug(name, s));
     quote! {

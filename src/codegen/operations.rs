@@ -992,16 +992,20 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             (Some(t), true) => decode(t),
             (None, true) => quote!({}),
             (Some(t), false) => {
-                let variant = ident(&format!("Status{status}"));
+                let variant = ident(&status_variant(r));
                 let expr = decode(t);
                 quote!(Body::#variant(#expr))
             }
             (None, false) => {
-                let variant = ident(&format!("Status{status}"));
+                let variant = ident(&status_variant(r));
                 quote!(Body::#variant)
             }
         };
-        quote!(#status => #body,)
+        if r.range {
+            quote!(200..=299 => #body,)
+        } else {
+            quote!(#status => #body,)
+        }
     });
     let bind = if single == Some(None) { quote!() } else { quote!(let body =) };
     // An operation that documents no success response: any 2xx is success without a body.
@@ -1025,6 +1029,15 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             raw_headers: response.headers,
             #body_field,
         })
+    }
+}
+
+/// `Status201`, or `Status2XX` for the range.
+fn status_variant(r: &crate::ir::ResponseIr) -> String {
+    if r.range {
+        "Status2XX".to_owned()
+    } else {
+        format!("Status{}", r.status)
     }
 }
 
@@ -1093,7 +1106,7 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         Some(None) => (quote!(()), TokenStream::new()),
         None => {
             let variants = op.success.iter().map(|r| {
-                let variant = ident(&format!("Status{}", r.status));
+                let variant = ident(&status_variant(r));
                 let doc = lines_to_doc(&labelled(&format!("HTTP {}", r.status), r.doc.as_deref()));
                 match &r.body {
                     Some(t) => {

@@ -24,7 +24,7 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
     let openapi = &spec.openapi;
     let file = spec.root_file.as_path();
     let mut errors = Vec::new();
-    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut warnings: Vec<Diagnostic> = super::extensions::unknown_extensions(&spec.raw, file);
 
     let envelope = match openapi.extensions.get("x-restsmith-envelope") {
         Some(config) => match envelope_of(config) {
@@ -105,6 +105,7 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
         options: super::CodegenChoices {
             types_only: options.types_only,
             extra_derives: options.extra_derives.clone(),
+            extra_attributes: options.extra_attributes.clone(),
             client_name: options.client_name.clone().unwrap_or_else(|| "Client".to_owned()),
         },
     };
@@ -235,6 +236,11 @@ fn apply_options(
         match types.iter_mut().find(|t| t.name == name || t.origin.ends_with(&format!("/{schema}"))) {
             Some(t) => t.kind = super::TypeKind::External(path.clone()),
             None => warnings.push(at(format!("--replace-type `{schema}`: no such schema; ignored"))),
+        }
+    }
+    for attribute in &options.extra_attributes {
+        if syn::parse_str::<syn::Meta>(attribute).is_err() {
+            errors.push(at(format!("--attribute `{attribute}` is not an attribute (write it without `#[]`)")));
         }
     }
     for derive in &options.extra_derives {

@@ -6,6 +6,7 @@
 //! settings) is made while building the IR; the codegen stage only prints it.
 
 mod build;
+mod extensions;
 pub mod names;
 mod operations;
 mod polymorphism;
@@ -58,6 +59,8 @@ pub struct CodegenChoices {
     pub types_only: bool,
     /// Extra derive paths for models.
     pub extra_derives: Vec<String>,
+    /// Extra attributes (without `#[]`) for models.
+    pub extra_attributes: Vec<String>,
     /// The client struct's name.
     pub client_name: String,
 }
@@ -621,8 +624,10 @@ pub enum ResponseMedia {
 /// One success response.
 #[derive(Debug, Clone)]
 pub struct ResponseIr {
-    /// HTTP status.
+    /// HTTP status (`200` for a `2XX` range).
     pub status: u16,
+    /// Documented as the `2XX` range: any 2xx status not documented on its own.
+    pub range: bool,
     /// Description.
     pub doc: Option<String>,
     /// Body type (after envelope unwrapping), if any.

@@ -466,7 +466,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             if is_success && !is_error_response {
                 let (body, media) = self.response_body(&response, &format!("{stem}Response"), &r_pointer);
                 let headers = self.response_headers(&response, stem, &r_pointer);
-                success.push(ResponseIr { status, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, media, headers });
+                let range = matches!(code, StatusCode::Range(_));
+                success.push(ResponseIr { status, range, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, media, headers });
             } else {
                 let ty = self.error_body(&response, &r_pointer);
                 if first_error.is_none() {
@@ -486,7 +487,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
                 errors.push(ErrorResponseIr { status: ErrorStatus::Default, ty: default_error.clone() });
             }
         }
-        success.sort_by_key(|r| r.status);
+        success.sort_by_key(|r| (r.range, r.status));
         (success, default_error.or(first_error), errors)
     }
 
