@@ -41,6 +41,9 @@ pub fn length<E>(parameter: &str, value: &str, min: Option<usize>, max: Option<u
 
 /// A number must be within the bounds (inclusive).
 pub fn range<E>(parameter: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Error<E>> {
+    if value.is_nan() {
+        return Err(Error::validation(parameter, format!("NaN is outside {}", bounds(min, max))));
+    }
     if min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max) {
         return Err(Error::validation(parameter, format!("{value} is outside {}", bounds(min, max))));
     }
@@ -54,6 +57,9 @@ pub fn range_exclusive<E>(
     min: Option<(f64, bool)>,
     max: Option<(f64, bool)>,
 ) -> Result<(), Error<E>> {
+    if value.is_nan() {
+        return Err(Error::validation(parameter, "NaN is not within the bounds"));
+    }
     let below = min.is_some_and(|(m, exclusive)| if exclusive { value <= m } else { value < m });
     let above = max.is_some_and(|(m, exclusive)| if exclusive { value >= m } else { value > m });
     if below || above {

@@ -234,11 +234,20 @@ fn discriminator_init(ir: &ApiIr, f: &FieldDef) -> Option<TokenStream> {
 }
 
 /// The value of a field's spec `default`, for the types a literal can build (strings, numbers,
-/// booleans, enums).
+/// booleans, enums, and lists of those).
 fn default_init(ir: &ApiIr, f: &FieldDef) -> Option<TokenStream> {
+    literal(ir, &f.ty, f.default.as_ref()?)
+}
+
+/// A Rust expression of type `ty` for the JSON `value`, where a literal can build it.
+fn literal(ir: &ApiIr, ty: &TypeRef, value: &serde_json::Value) -> Option<TokenStream> {
     use crate::ir::Primitive;
-    let default = f.default.as_ref()?;
-    Some(match (&f.ty, default) {
+    let default = value;
+    Some(match (ty, default) {
+        (TypeRef::List(item), serde_json::Value::Array(values)) => {
+            let items = values.iter().map(|v| literal(ir, item, v)).collect::<Option<Vec<_>>>()?;
+            quote!(::std::vec![#(#items),*])
+        }
         (TypeRef::Prim(Primitive::String), serde_json::Value::String(v)) => quote!(::std::borrow::ToOwned::to_owned(#v)),
         (TypeRef::Prim(Primitive::Bool), serde_json::Value::Bool(v)) => quote!(#v),
         (TypeRef::Prim(Primitive::I32), serde_json::Value::Number(n)) => {
@@ -490,10 +499,11 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             }
         }
     };
+    let separator = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
     if e.extensible {
         quote! {
             #doc
-            ///
+            #separator
             /// Values this version of the crate does not know are kept in `UnknownValue`.
             #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
             pub enum #name_ident {

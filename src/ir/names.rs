@@ -167,6 +167,8 @@ impl NameScope {
         } else {
             ""
         };
+        // A keyword-escaped name (`self_`) takes the digit directly: `self_2`, not `self__2`.
+        let sep = if name.ends_with('_') { "" } else { sep };
         (2..)
             .map(|i| format!("{name}{sep}{i}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

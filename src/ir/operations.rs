@@ -438,7 +438,15 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
                         wire_name: f.wire_name.clone(),
                         rust_name: f.rust_name.clone(),
                         file: *inner == TypeRef::Prim(Primitive::Bytes),
-                        content_type: media.encoding.get(&f.wire_name).and_then(|e| e.content_type.clone()),
+                        // OpenAPI 3.0 Encoding Object: an object-valued part defaults to JSON.
+                        content_type: media.encoding.get(&f.wire_name).and_then(|e| e.content_type.clone()).or_else(|| {
+                            let object = match inner {
+                                TypeRef::Named(n) => self.types.struct_def_of(n).is_some(),
+                                TypeRef::Map(_) => true,
+                                _ => false,
+                            };
+                            object.then(|| "application/json".to_owned())
+                        }),
                         optional: f.is_optional(),
                         list,
                     }
@@ -528,6 +536,10 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         };
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(&content_type));
         let Some(schema) = media.schema.as_ref() else { return (Some(TypeRef::Any), ResponseMedia::Json) };
+        if is_binary_string(schema) {
+            // `*/*` (or any JSON-compatible type) declared as `format: binary`: raw bytes.
+            return (Some(TypeRef::Prim(Primitive::Binary)), ResponseMedia::Binary);
+        }
         if let Some(envelope) = self.envelope.clone() {
             return (self.unwrap_envelope(schema, &envelope, context, &schema_pointer), ResponseMedia::Json);
         }
@@ -731,11 +743,13 @@ fn is_json_media(base: &str) -> bool {
     base == "application/json" || base.ends_with("+json") || base == "text/json" || base == "*/*"
 }
 
-/// `Accept` for operations whose success responses are not (only) JSON: their media types.
+/// `Accept` for operations whose success responses are not (only) `application/json`: the media
+/// types their success responses declare.
 fn accept_header(operation: &Operation, success: &[ResponseIr]) -> Option<String> {
-    if success.iter().all(|r| r.media == ResponseMedia::Json) {
-        return None;
-    }
+    let plain_json = |media: &str| {
+        let base = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        base == "application/json" || base == "text/json"
+    };
     let mut types: Vec<String> = Vec::new();
     for (code, response) in &operation.responses.responses {
         let is_success = match code {
@@ -749,6 +763,9 @@ fn accept_header(operation: &Operation, success: &[ResponseIr]) -> Option<String
                 }
             }
         }
+    }
+    if success.iter().all(|r| r.media == ResponseMedia::Json) && types.iter().all(|m| plain_json(m)) {
+        return None;
     }
     (!types.is_empty()).then(|| types.join(", "))
 }
@@ -865,4 +882,10 @@ fn header_type(t: TypeRef) -> TypeRef {
         TypeRef::Prim(_) | TypeRef::Named(_) => t,
         _ => TypeRef::Prim(Primitive::String),
     }
+}
+
+/// An inline `type: string, format: binary` schema (raw bytes whatever the media type says).
+fn is_binary_string(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(openapiv3::Schema { schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(s)), .. })
+        if matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)))
 }

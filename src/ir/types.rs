@@ -53,7 +53,14 @@ pub(crate) struct TypeBuilder<'a> {
     hierarchy: Hierarchy,
     /// Struct names of polymorphic components (whose own name goes to the union).
     concrete: BTreeMap<String, String>,
+    /// How many unnamed components (arrays, maps, aliases) are being resolved inside each other
+    /// right now: bounded by [`MAX_UNNAMED_DEPTH`], so a 10,000-link chain of arrays of arrays
+    /// ends in an error instead of a stack overflow.
+    unnamed_depth: usize,
 }
+
+/// The deepest nesting of unnamed components (`A = array of B`, `B = map of C`, …).
+const MAX_UNNAMED_DEPTH: usize = 128;
 
 impl<'a> TypeBuilder<'a> {
     /// A builder over `openapi`; `file` names the spec in diagnostics.
@@ -70,6 +77,7 @@ impl<'a> TypeBuilder<'a> {
             examples: Vec::new(),
             hierarchy: Hierarchy::build(openapi),
             concrete: BTreeMap::new(),
+            unnamed_depth: 0,
         }
     }
 
@@ -225,9 +233,15 @@ impl<'a> TypeBuilder<'a> {
             self.error(pointer, format!("`$ref` to `#/components/schemas/{key}`, which does not exist"));
             return TypeRef::Any;
         };
+        if self.unnamed_depth >= MAX_UNNAMED_DEPTH {
+            self.error(pointer, format!("`$ref` to `{key}`: unnamed types (arrays, maps) nested more than {MAX_UNNAMED_DEPTH} deep"));
+            return TypeRef::Any;
+        }
         self.components.insert(key.to_owned(), ComponentShape::InProgress);
         let context = names::type_name(key);
+        self.unnamed_depth += 1;
         let resolved = self.type_of(schema, &context, pointer);
+        self.unnamed_depth -= 1;
         self.components.insert(key.to_owned(), ComponentShape::Resolved(resolved.clone()));
         resolved
     }
@@ -672,12 +686,20 @@ pub(crate) fn number_primitive(format: &VariantOrUnknownOrEmpty<NumberFormat>) -
     }
 }
 
-/// Why an object example cannot round-trip through its struct: a required property missing, or
-/// a property the struct does not have (and no additional properties to keep it).
+/// Why an object example cannot round-trip through its struct: a required property missing, a
+/// scalar of the wrong JSON kind, or a property the struct does not have (and no additional
+/// properties to keep it).
 fn example_mismatch(def: &StructDef, example: &Value) -> Option<String> {
     let Value::Object(members) = example else { return Some("not an object".into()) };
     if let Some(missing) = def.fields.iter().find(|f| f.required && !f.nullable && !members.contains_key(&f.wire_name)) {
         return Some(format!("required `{}` is missing", missing.wire_name));
+    }
+    for field in &def.fields {
+        if let Some(value) = members.get(&field.wire_name) {
+            if !(value.is_null() || json_kind_fits(&field.ty, value)) {
+                return Some(format!("`{}` is {value}, not of the declared type", field.wire_name));
+            }
+        }
     }
     if def.additional_properties.is_none() {
         if let Some(unknown) = members.keys().find(|k| !def.fields.iter().any(|f| &f.wire_name == *k)) {
@@ -685,4 +707,20 @@ fn example_mismatch(def: &StructDef, example: &Value) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a JSON value has the kind a field of type `ty` accepts (scalars and lists checked,
+/// named types and maps taken on trust).
+fn json_kind_fits(ty: &TypeRef, value: &Value) -> bool {
+    match ty {
+        TypeRef::Prim(p) => match p {
+            Primitive::Bool => value.is_boolean(),
+            Primitive::I32 | Primitive::I64 | Primitive::UnixTime => value.is_i64() || value.is_u64(),
+            Primitive::F32 | Primitive::F64 => value.is_number(),
+            _ => value.is_string(),
+        },
+        TypeRef::List(item) => value.as_array().is_some_and(|items| items.iter().all(|v| v.is_null() || json_kind_fits(item, v))),
+        TypeRef::Map(_) => value.is_object(),
+        TypeRef::Named(_) | TypeRef::Any => true,
+    }
 }

@@ -92,8 +92,31 @@ fn locate_in(origins: &BTreeMap<String, Location>, root: &Path, pointer: &str) -
 
 /// Loads the spec at `path` and the files it references.
 pub fn load(path: &Path) -> Result<LoadedSpec> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_spec_file(path).map_err(|e| Error::io(path, e))?;
     load_bytes(path, &bytes)
+}
+
+/// The largest spec file read (the largest published specs are under 100 MB).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads a spec file: only a regular file (a device, FIFO or directory would never end or
+/// fail late, e.g. `$ref: /dev/zero`), and at most [`MAX_FILE_BYTES`].
+pub(crate) fn read_spec_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error as IoError, ErrorKind, Read};
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(IoError::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(IoError::new(ErrorKind::InvalidData, format!("larger than {MAX_FILE_BYTES} bytes")));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(IoError::new(ErrorKind::InvalidData, format!("larger than {MAX_FILE_BYTES} bytes")));
+    }
+    Ok(bytes)
 }
 
 /// Loads a spec from bytes; `path` names it in diagnostics and anchors relative `$ref`s (the

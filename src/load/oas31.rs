@@ -114,6 +114,17 @@ fn convert_schema(value: &mut Value, pointer: &str, notes: &mut Vec<Note>) {
     convert_type(schema, pointer, notes);
     convert_null_alternatives(schema);
     if let Some(constant) = schema.shift_remove("const") {
+        // Without `type`, the constant's own JSON type says what the schema is.
+        let implied = match &constant {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let (false, Some(implied)) = (schema.contains_key("type"), implied) {
+            schema.insert("type".into(), Value::String(implied.into()));
+        }
         schema.entry("enum").or_insert_with(|| Value::Array(vec![constant]));
     }
     if let Some(Value::Array(examples)) = schema.get("examples") {
@@ -248,7 +259,8 @@ mod tests {
         let (v, notes) = schema(json!({"type": ["string", "integer"]}));
         assert_eq!(v, json!({}));
         assert_eq!(notes[0].pointer, "/s/type");
-        assert_eq!(schema(json!({"const": "a"})).0, json!({"enum": ["a"]}));
+        assert_eq!(schema(json!({"const": "a"})).0, json!({"type": "string", "enum": ["a"]}));
+        assert_eq!(schema(json!({"type": "integer", "const": 2})).0, json!({"type": "integer", "enum": [2]}));
         assert_eq!(schema(json!({"examples": [1, 2]})).0, json!({"example": 1}));
         assert_eq!(
             schema(json!({"type": "integer", "exclusiveMinimum": 0, "maximum": 10, "exclusiveMaximum": 20})).0,

@@ -282,7 +282,7 @@ impl Bundler {
             failed.more += 1;
             return None;
         }
-        let parsed = std::fs::read(&display)
+        let parsed = super::read_spec_file(&display)
             .map_err(|e| {
                 Diagnostic::new(site.clone(), format!("`$ref` `{reference}`: cannot read `{}`: {e}", display.display()))
             })
