@@ -92,6 +92,13 @@ impl Builder {
         self
     }
 
+    /// One cargo feature per tag gates the operations and the models they use (the features go
+    /// into the generated Cargo.toml; with `build.rs`, declare them in your own).
+    pub fn features_per_tag(mut self, on: bool) -> Self {
+        self.options.features_per_tag = on;
+        self
+    }
+
     /// Generates only this operation (repeatable; default: all).
     pub fn include_operation(mut self, operation_id: &str) -> Self {
         self.options.include_operations.push(operation_id.to_owned());

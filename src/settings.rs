@@ -132,6 +132,10 @@ pub struct GenerateOptions {
     /// Generate only the models (no client, operations or credentials).
     #[arg(long)]
     pub types_only: bool,
+    /// One cargo feature per tag (plus `all-models`, and `full`, the default, for everything):
+    /// users of a large API compile only the operations and models they enable.
+    #[arg(long)]
+    pub features_per_tag: bool,
     /// Generate only these operations (operationIds; repeatable). Default: all.
     #[arg(long = "include-operation", value_name = "OPERATION_ID")]
     pub include_operations: Vec<String>,

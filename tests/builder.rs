@@ -345,6 +345,7 @@ fn types_only_has_models_and_no_client() {
 fn options_and_the_chained_methods_are_the_same_settings() {
     let options = GenerateOptions {
         types_only: false,
+        features_per_tag: true,
         include_operations: vec!["ManagedClusters_Get".into()],
         include_tags: vec![],
         extra_derives: vec!["Eq".into()],
@@ -358,6 +359,7 @@ fn options_and_the_chained_methods_are_the_same_settings() {
         Builder::new()
             .spec(spec("azure-aks.yaml"))
             .include_operation("ManagedClusters_Get")
+            .features_per_tag(true)
             .derive("Eq")
             .attribute("serde(deny_unknown_fields)")
             .replace_type("PowerState", "crate::Power")

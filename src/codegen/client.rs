@@ -9,7 +9,7 @@ use super::rust::{ident, lines_to_doc, sanitize_doc, type_tokens};
 use crate::ir::{ApiIr, OperationIr, ParamLocation, SecurityKind, SignerKind};
 
 /// Tokens of the client module.
-pub fn client_file(ir: &ApiIr) -> TokenStream {
+pub fn client_file(ir: &ApiIr, plan: Option<&super::features::FeaturePlan>) -> TokenStream {
     let mut lines = sanitize_doc(&format!("Client for {} (version {}).", ir.title, ir.version));
     lines.push(String::new());
     lines.push("Create it with [`Client::new`] from an endpoint and a credential (see [`auth`](super::auth)); every operation is a method returning a request builder that you `.await`.".into());
@@ -19,7 +19,11 @@ pub fn client_file(ir: &ApiIr) -> TokenStream {
         Some(h) => quote!(let options = options.client_request_id_header(#h);),
         None => TokenStream::new(),
     };
-    let methods = ir.operations.iter().map(operation_method);
+    let methods = ir.operations.iter().map(|op| {
+        let method = operation_method(op);
+        let cfg = plan.map(|p| p.operation_cfg(&op.method_name)).unwrap_or_default();
+        quote!(#cfg #method)
+    });
     let core_accessor = (!ir.operations.is_empty()).then(|| {
         quote! {
             pub(crate) fn core(&self) -> &::restsmith_runtime::ClientCore {
@@ -157,7 +161,7 @@ fn endpoint_items(ir: &ApiIr) -> TokenStream {
     quote!(#default_item #builder)
 }
 
-fn operation_method(op: &OperationIr) -> TokenStream {
+pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
     let name = ident(&op.method_name);
     let module = ident(&op.method_name);
     let mut spec_text = String::new();

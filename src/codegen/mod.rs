@@ -4,6 +4,7 @@
 
 mod client;
 mod errors;
+pub mod features;
 mod lro;
 mod models;
 mod operations;
@@ -35,16 +36,29 @@ pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The modules of a generated API: (name, doc, public, items). Types-only mode has models only.
 fn modules(ir: &ApiIr) -> Vec<(&'static str, &'static str, bool, TokenStream)> {
-    let models = ("models", "Models: the request and response bodies of the API.", true, models::models_file(ir));
+    let plan = feature_plan(ir);
+    let plan = plan.as_ref();
+    let models = ("models", "Models: the request and response bodies of the API.", true, models::models_file(ir, plan));
     if ir.options.types_only {
         return vec![models];
     }
     vec![
         ("auth", "Credentials for the security schemes the API declares.", true, client::auth_file(ir)),
-        ("client", "The API client.", false, client::client_file(ir)),
+        ("client", "The API client.", false, client::client_file(ir, plan)),
         models,
-        ("operations", "One module per operation: its request builder and its response or poller.", true, operations::operations_file(ir)),
+        ("operations", "One module per operation: its request builder and its response or poller.", true, operations::operations_file(ir, plan)),
     ]
+}
+
+/// The cargo features of the crate, with the features-per-tag option (and operations to gate).
+pub fn feature_plan(ir: &ApiIr) -> Option<features::FeaturePlan> {
+    (ir.options.features_per_tag && !ir.options.types_only).then(|| {
+        features::FeaturePlan::new(ir, |op| {
+            let mut tokens = operations::operation_module(ir, op);
+            tokens.extend(client::operation_method(op));
+            tokens
+        })
+    })
 }
 
 /// `pub use client::Client;` (renamed by the client-name option), unless types-only.
@@ -62,8 +76,10 @@ fn client_export(ir: &ApiIr) -> TokenStream {
 }
 
 /// Lints allowed in generated code (kept visible at the top of every generated crate).
-fn allowed_lints() -> TokenStream {
-    quote!(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::module_inception, rustdoc::bare_urls)
+fn allowed_lints(ir: &ApiIr) -> TokenStream {
+    // With features per tag, a build with few features leaves some helpers unused.
+    let partial = (ir.options.features_per_tag && !ir.options.types_only).then(|| quote!(, dead_code, unused_imports));
+    quote!(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::module_inception, rustdoc::bare_urls #partial)
 }
 
 /// The Rust sources of a crate for `ir`: `src/lib.rs`, `src/models.rs`, `src/operations.rs`,
@@ -84,7 +100,7 @@ pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
 /// The whole API as one file of items, for `include!` inside a module of the user's crate
 /// (the `build.rs` flow). Paths inside are relative, so it works wherever it is mounted.
 pub fn module_source(ir: &ApiIr) -> Result<String> {
-    let lints = allowed_lints();
+    let lints = allowed_lints(ir);
     let modules = modules(ir).into_iter().map(|(name, doc, public, items)| {
         let name = rust::ident(name);
         let doc = format!(" {doc}");
@@ -137,7 +153,7 @@ fn format_file(ir: &ApiIr, path: &str, tokens: TokenStream) -> Result<String> {
 /// --doc` compiles) as the crate documentation, the module declarations and re-exports.
 fn lib_file(ir: &ApiIr) -> TokenStream {
     let error = error_alias(ir);
-    let lints = allowed_lints();
+    let lints = allowed_lints(ir);
     let export = client_export(ir);
     let declarations = modules(ir).into_iter().map(|(name, _, public, _)| {
         let name = rust::ident(name);

@@ -4,14 +4,19 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::errors::error_body_impl;
+use super::features::FeaturePlan;
 use super::rust::{doc_attrs, ident, lines_to_doc, sanitize_doc, serde_with, type_tokens};
 use crate::ir::{ApiIr, EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// Tokens of the whole models module.
-pub fn models_file(ir: &ApiIr) -> TokenStream {
-    let items = ir.types.iter().map(|t| type_item(ir, t));
-    let error_impls = error_types(ir).into_iter().filter_map(|name| error_body_impl(ir, &name));
-    let tests = example_tests(ir);
+pub fn models_file(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
+    let gate = |name: &str, items: TokenStream| match plan {
+        Some(plan) => super::features::gate_items(items, &plan.model_cfg(name)),
+        None => items,
+    };
+    let items = ir.types.iter().map(|t| gate(&t.name, type_item(ir, t)));
+    let error_impls = error_types(ir).into_iter().filter_map(|name| Some(gate(&name, error_body_impl(ir, &name)?)));
+    let tests = example_tests(ir, plan);
     quote! {
         #(#items)*
         #(#error_impls)*
@@ -583,7 +588,7 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
 }
 
 /// `#[cfg(test)]` round trips of every example the spec gives for a named type.
-fn example_tests(ir: &ApiIr) -> TokenStream {
+fn example_tests(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
     if ir.examples.is_empty() {
         return TokenStream::new();
     }
@@ -594,7 +599,9 @@ fn example_tests(ir: &ApiIr) -> TokenStream {
         let test_name = ident(&format!("{}_example_{}", heck::ToSnakeCase::to_snake_case(name.as_str()), n));
         let ty = ident(name);
         let json = serde_json::to_string_pretty(example).unwrap_or_default();
+        let cfg = plan.map(|p| p.model_cfg(name)).unwrap_or_default();
         quote! {
+            #cfg
             #[test]
             fn #test_name() {
                 ::restsmith_runtime::testing::assert_round_trip::<super::#ty>(#json);

@@ -4,15 +4,25 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::features::FeaturePlan;
 use super::rust::{doc_attrs, ident, lines_to_doc, primitive_tokens, sanitize_doc, trusted_doc, type_tokens};
 use crate::ir::{
     ApiIr, BodyKind, HeaderIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, Primitive, TypeKind, TypeRef,
 };
 
 /// Tokens of the whole operations module.
-pub fn operations_file(ir: &ApiIr) -> TokenStream {
-    let modules = ir.operations.iter().map(|op| operation_module(ir, op));
-    let by_tag = tag_modules(ir);
+pub fn operations_file(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
+    let modules = ir.operations.iter().map(|op| {
+        let module = operation_module(ir, op);
+        match plan {
+            Some(plan) => {
+                let cfg = plan.operation_cfg(&op.method_name);
+                quote!(#cfg #module)
+            }
+            None => module,
+        }
+    });
+    let by_tag = tag_modules(ir, plan);
     quote! {
         #(#modules)*
         #by_tag
@@ -21,7 +31,7 @@ pub fn operations_file(ir: &ApiIr) -> TokenStream {
 
 /// `by_tag::<tag>`: the operation modules grouped by the spec's tags (an operation with several
 /// tags appears under each).
-fn tag_modules(ir: &ApiIr) -> TokenStream {
+fn tag_modules(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
     let mut groups: std::collections::BTreeMap<String, (String, Vec<&OperationIr>)> = std::collections::BTreeMap::new();
     let mut scope = crate::ir::names::NameScope::new();
     for op in &ir.operations {
@@ -45,8 +55,10 @@ fn tag_modules(ir: &ApiIr) -> TokenStream {
             let name = ident(&op.method_name);
             quote!(pub use super::super::#name;)
         });
+        let cfg = plan.map(|p| p.tag_cfg(tag)).unwrap_or_default();
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #module {
                 #(#uses)*
             }
@@ -133,7 +145,7 @@ fn stored_type(p: &ParamIr) -> TokenStream {
     type_tokens(&p.ty, &models_path())
 }
 
-fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+pub(super) fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let module = ident(&op.method_name);
     let module_doc = format!(" Types of the `{}` operation (`{} {}`).", op.operation_id, op.http_method, op.path.template);
     let builder = request_builder(ir, op);

@@ -63,6 +63,7 @@ pub fn crate_files(ir: &ApiIr, layout: &CrateLayout) -> Vec<GeneratedFile> {
         .join("\n");
     let title = rust::sanitize_doc(&ir.title).join(" ");
     let spec_description = ir.description.as_deref().map(rust::sanitize_doc).unwrap_or_default().join("\n");
+    let features_table = super::feature_plan(ir).map(|p| p.cargo_table()).unwrap_or_default();
     let fill = |template: &str| {
         let template = keep_block(template, "client", !ir.options.types_only);
         let template = keep_block(&template, "types_only", ir.options.types_only);
@@ -76,6 +77,7 @@ pub fn crate_files(ir: &ApiIr, layout: &CrateLayout) -> Vec<GeneratedFile> {
             .replace("{{title}}", &title)
             .replace("{{api_version}}", &ir.version)
             .replace("{{runtime_dependency}}", &layout.runtime_dependency)
+            .replace("{{features_table}}", &features_table)
             .replace("{{workspace_table}}", if layout.standalone { "\n[workspace]\n" } else { "" })
             .replace("{{auth_list}}", &auth_list)
             .replace("{{operation_count}}", &ir.operations.len().to_string())

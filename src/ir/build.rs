@@ -104,6 +104,7 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
         examples,
         options: super::CodegenChoices {
             types_only: options.types_only,
+            features_per_tag: options.features_per_tag,
             extra_derives: options.extra_derives.clone(),
             extra_attributes: options.extra_attributes.clone(),
             client_name: options.client_name.clone().unwrap_or_else(|| "Client".to_owned()),

@@ -63,6 +63,8 @@ pub struct CodegenChoices {
     pub extra_attributes: Vec<String>,
     /// The client struct's name.
     pub client_name: String,
+    /// One cargo feature per tag gates operations and the models they use.
+    pub features_per_tag: bool,
 }
 
 impl ApiIr {

@@ -347,7 +347,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             let base = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
             let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(content_type));
             let schema_pointer = format!("{media_pointer}/schema");
-            let kind = if is_json_media(&base) {
+            let binary_schema = media.schema.as_ref().is_some_and(is_binary_string);
+            let kind = if is_json_media(&base) && !binary_schema {
                 BodyKind::Json
             } else if base == "application/x-www-form-urlencoded" {
                 BodyKind::Form
@@ -517,7 +518,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
 
     fn error_body(&mut self, response: &Response, pointer: &str) -> Option<TypeRef> {
         let (content_type, media) = pick_json(&response.content)?;
-        let schema = media.schema.as_ref()?;
+        let schema = media.schema.as_ref().filter(|s| !is_binary_string(s))?;
         let context = "ErrorBody".to_owned();
         Some(self.types.type_of(schema, &context, &format!("{pointer}/content/{}/schema", escape_pointer_token(&content_type))))
     }

@@ -1,0 +1,285 @@
+//! One cargo feature per tag (the features-per-tag option): which operations and models each
+//! feature compiles, so a user of a large API builds only the parts they call.
+//!
+//! An operation is compiled when any of its tags' features is on (always, when it has no tag).
+//! A model is compiled when an operation that uses it (directly or through other models) is, or
+//! when `all-models` is on (models no operation uses, e.g. webhook payloads, need it). `full`
+//! (the default) turns every feature on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::quote;
+
+use crate::ir::{names::NameScope, ApiIr, TypeKind, TypeRef};
+
+/// The feature that compiles every model, used by an operation or not.
+pub const ALL_MODELS: &str = "all-models";
+/// The default feature: everything.
+pub const FULL: &str = "full";
+
+/// Which features compile which operations and models.
+#[derive(Debug, Clone, Default)]
+pub struct FeaturePlan {
+    /// Tag → feature name, in tag order.
+    pub tag_features: BTreeMap<String, String>,
+    /// Operation method name → the features that compile it (empty: always compiled).
+    operations: BTreeMap<String, BTreeSet<String>>,
+    /// Model name → the features that compile it; absent: always compiled.
+    models: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl FeaturePlan {
+    /// Plans the features of `ir`. `operation_tokens` gives the code of an operation (its module
+    /// and client method), scanned for the models it names.
+    pub fn new(ir: &ApiIr, operation_tokens: impl Fn(&crate::ir::OperationIr) -> TokenStream) -> Self {
+        let mut scope = NameScope::with_reserved([FULL, ALL_MODELS, "default"]);
+        let mut tag_features = BTreeMap::new();
+        for op in &ir.operations {
+            for tag in &op.tags {
+                if !tag_features.contains_key(tag) {
+                    tag_features.insert(tag.clone(), scope.claim(&feature_name(tag)));
+                }
+            }
+        }
+        let model_names: BTreeSet<&str> = ir.types.iter().map(|t| t.name.as_str()).collect();
+        let mut operations = BTreeMap::new();
+        // Model → features; `None` = always compiled (used by an untagged operation or by the
+        // client itself).
+        let mut reached: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+        let always_roots = always_compiled_models(ir);
+        for name in &always_roots {
+            spread(ir, name, None, &mut reached);
+        }
+        for op in &ir.operations {
+            let features: BTreeSet<String> = op.tags.iter().filter_map(|t| tag_features.get(t).cloned()).collect();
+            let mut named = BTreeSet::new();
+            collect_idents(operation_tokens(op), &model_names, &mut named);
+            let gate = (!features.is_empty()).then_some(&features);
+            for name in &named {
+                spread(ir, name, gate, &mut reached);
+            }
+            operations.insert(op.method_name.clone(), features);
+        }
+        let mut models = BTreeMap::new();
+        for t in &ir.types {
+            match reached.get(&t.name) {
+                Some(None) => {}
+                Some(Some(features)) => {
+                    let mut features = features.clone();
+                    features.insert(ALL_MODELS.to_owned());
+                    models.insert(t.name.clone(), features);
+                }
+                None => {
+                    models.insert(t.name.clone(), BTreeSet::from([ALL_MODELS.to_owned()]));
+                }
+            }
+        }
+        FeaturePlan { tag_features, operations, models }
+    }
+
+    /// `#[cfg(...)]` for an operation's module and method (nothing when always compiled).
+    pub fn operation_cfg(&self, method_name: &str) -> TokenStream {
+        self.operations.get(method_name).map(cfg_any).unwrap_or_default()
+    }
+
+    /// `#[cfg(...)]` for a model's items (nothing when always compiled).
+    pub fn model_cfg(&self, model: &str) -> TokenStream {
+        self.models.get(model).map(cfg_any).unwrap_or_default()
+    }
+
+    /// `#[cfg(...)]` for the `by_tag` module of `tag`.
+    pub fn tag_cfg(&self, tag: &str) -> TokenStream {
+        self.tag_features.get(tag).map(|f| cfg_any(&BTreeSet::from([f.clone()]))).unwrap_or_default()
+    }
+
+    /// The `[features]` table of the crate's Cargo.toml.
+    pub fn cargo_table(&self) -> String {
+        let quoted = |names: &mut dyn Iterator<Item = &String>| names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+        let mut out = String::from("\n[features]\n");
+        out.push_str(&format!("default = [\"{FULL}\"]\n"));
+        out.push_str("# Every operation and every model.\n");
+        let mut all: Vec<&String> = vec![];
+        let all_models = ALL_MODELS.to_owned();
+        all.push(&all_models);
+        all.extend(self.tag_features.values());
+        out.push_str(&format!("{FULL} = [{}]\n", quoted(&mut all.into_iter())));
+        out.push_str("# Models no operation of the enabled features uses (e.g. webhook payloads).\n");
+        out.push_str(&format!("{ALL_MODELS} = []\n"));
+        for (tag, feature) in &self.tag_features {
+            out.push_str(&format!("# Operations tagged `{}`.\n{feature} = []\n", tag.replace('\n', " ")));
+        }
+        out
+    }
+}
+
+/// A cargo feature name for a tag: kebab-case ASCII.
+fn feature_name(tag: &str) -> String {
+    let name = heck::ToKebabCase::to_kebab_case(tag);
+    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let name = name.trim_matches('-').to_owned();
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("tag-{name}").trim_end_matches('-').to_owned()
+    } else {
+        name
+    }
+}
+
+/// `#[cfg(any(feature = "a", …))]`, or nothing for an empty set (always compiled).
+fn cfg_any(features: &BTreeSet<String>) -> TokenStream {
+    if features.is_empty() {
+        return TokenStream::new();
+    }
+    let names = features.iter();
+    quote!(#[cfg(any(#(feature = #names),*))])
+}
+
+/// Models the client itself names: client settings and the crate-wide error body.
+fn always_compiled_models(ir: &ApiIr) -> Vec<String> {
+    let mut roots = Vec::new();
+    for p in &ir.client_settings {
+        named_in(&p.ty, &mut roots);
+    }
+    if let Some(t) = super::operations::crate_error_body(ir) {
+        named_in(&t, &mut roots);
+    }
+    roots
+}
+
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::List(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        TypeRef::Prim(_) | TypeRef::Any => {}
+    }
+}
+
+/// Marks `model` and every model it contains as compiled by `gate` (`None`: always).
+fn spread(ir: &ApiIr, model: &str, gate: Option<&BTreeSet<String>>, reached: &mut BTreeMap<String, Option<BTreeSet<String>>>) {
+    let mut stack = vec![model.to_owned()];
+    while let Some(name) = stack.pop() {
+        let changed = match (reached.get_mut(&name), gate) {
+            (Some(None), _) => false,
+            (Some(slot @ Some(_)), None) => {
+                *slot = None;
+                true
+            }
+            (Some(Some(have)), Some(gate)) => {
+                let before = have.len();
+                have.extend(gate.iter().cloned());
+                have.len() != before
+            }
+            (None, gate) => {
+                reached.insert(name.clone(), gate.cloned());
+                true
+            }
+        };
+        if !changed {
+            continue;
+        }
+        let Some(def) = ir.type_def(&name) else { continue };
+        let mut inner = Vec::new();
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    named_in(&f.ty, &mut inner);
+                }
+                if let Some(extra) = &s.additional_properties {
+                    named_in(extra, &mut inner);
+                }
+            }
+            TypeKind::Alias(t) => named_in(t, &mut inner),
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    named_in(&v.ty, &mut inner);
+                }
+            }
+            TypeKind::Enum(_) | TypeKind::External(_) => {}
+        }
+        stack.extend(inner);
+    }
+}
+
+/// Every identifier in `tokens` that is the name of a model.
+fn collect_idents(tokens: TokenStream, models: &BTreeSet<&str>, out: &mut BTreeSet<String>) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(i) => {
+                let text = i.to_string();
+                if models.contains(text.as_str()) {
+                    out.insert(text);
+                }
+            }
+            TokenTree::Group(g) => collect_idents(g.stream(), models, out),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
+/// Puts `attribute` (a `#[cfg(...)]`, or nothing) on every item of `items`.
+pub fn gate_items(items: TokenStream, attribute: &TokenStream) -> TokenStream {
+    if attribute.is_empty() {
+        return items;
+    }
+    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else { return items };
+    let attr: syn::Attribute = match syn::parse2::<GatedAttr>(attribute.clone()) {
+        Ok(GatedAttr(a)) => a,
+        Err(_) => return items,
+    };
+    let gated = file.items.into_iter().map(|mut item| {
+        if let Some(attrs) = item_attrs(&mut item) {
+            attrs.insert(0, attr.clone());
+        }
+        item
+    });
+    quote!(#(#gated)*)
+}
+
+/// One outer attribute, parsed.
+struct GatedAttr(syn::Attribute);
+
+impl syn::parse::Parse for GatedAttr {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let mut attrs = input.call(syn::Attribute::parse_outer)?;
+        attrs.pop().map(GatedAttr).ok_or_else(|| input.error("expected an attribute"))
+    }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Union(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_names_are_kebab_case_ascii() {
+        assert_eq!(feature_name("Repos"), "repos");
+        assert_eq!(feature_name("code-scanning"), "code-scanning");
+        assert_eq!(feature_name("Virtual Machines"), "virtual-machines");
+        assert_eq!(feature_name("2fa"), "tag-2fa");
+        assert_eq!(feature_name("Ünïcode"), "ncode");
+    }
+
+    #[test]
+    fn every_item_gets_the_attribute() {
+        let items = quote!(pub struct A; impl A { fn f() {} } pub type B = A;);
+        let gated = gate_items(items, &quote!(#[cfg(feature = "x")])).to_string();
+        assert_eq!(gated.matches("cfg").count(), 3, "{gated}");
+    }
+}
