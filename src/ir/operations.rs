@@ -102,6 +102,11 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             Some(id) if !id.trim().is_empty() => id.clone(),
             _ => derived_operation_id(method, path),
         };
+        if operation_id.len() > crate::load::MAX_KEY_BYTES {
+            let limit = crate::load::MAX_KEY_BYTES;
+            self.error(&format!("{pointer}/operationId"), format!("an operationId longer than {limit} bytes (it becomes a Rust identifier)"));
+            return None;
+        }
         if let Some(first) = self.seen_ids.get(&operation_id).cloned() {
             self.error(&format!("{pointer}/operationId"), format!("duplicate operationId `{operation_id}` (first used at #{first})"));
             return None;

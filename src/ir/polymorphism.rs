@@ -67,9 +67,10 @@ impl Hierarchy {
                 }
             }
         }
-        for key in h.order.clone() {
-            if let Some(property) = Self::inherited(&key, &own, &parents, &mut BTreeSet::new()) {
-                h.discriminator.insert(key.clone(), property);
+        let inherited = Self::inherited(&h.order, &own, &parents);
+        for key in &h.order {
+            if let Some(Some(property)) = inherited.get(key) {
+                h.discriminator.insert(key.clone(), property.clone());
             }
         }
         for key in &h.order {
@@ -88,19 +89,63 @@ impl Hierarchy {
         h
     }
 
+    /// The discriminator property of every key: its own, else the first one an `allOf` parent
+    /// has (depth first, in document order). Memoized and iterative, so long chains of parents
+    /// cost linear time and no stack; a parent already on the path (a cycle) contributes none.
     fn inherited(
-        key: &str,
+        order: &[String],
         own: &BTreeMap<String, String>,
         parents: &BTreeMap<String, Vec<String>>,
-        seen: &mut BTreeSet<String>,
-    ) -> Option<String> {
-        if !seen.insert(key.to_owned()) {
-            return None;
+    ) -> BTreeMap<String, Option<String>> {
+        let mut memo: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut on_path: BTreeSet<String> = BTreeSet::new();
+        let none: Vec<String> = Vec::new();
+        for key in order {
+            let mut stack: Vec<(String, usize)> = vec![(key.clone(), 0)];
+            while let Some((current, next)) = stack.last().cloned() {
+                if memo.contains_key(&current) {
+                    on_path.remove(&current);
+                    stack.pop();
+                    continue;
+                }
+                if let Some(p) = own.get(&current) {
+                    memo.insert(current.clone(), Some(p.clone()));
+                    continue;
+                }
+                on_path.insert(current.clone());
+                let list = parents.get(&current).unwrap_or(&none);
+                let mut index = next;
+                let mut outcome: Option<Option<String>> = None;
+                let mut descend: Option<String> = None;
+                while let Some(parent) = list.get(index) {
+                    match memo.get(parent) {
+                        Some(Some(found)) => {
+                            outcome = Some(Some(found.clone()));
+                            break;
+                        }
+                        Some(None) => index += 1,
+                        None if on_path.contains(parent) => index += 1,
+                        None => {
+                            descend = Some(parent.clone());
+                            break;
+                        }
+                    }
+                }
+                if let Some(frame) = stack.last_mut() {
+                    frame.1 = index;
+                }
+                match (outcome, descend) {
+                    (Some(found), _) => {
+                        memo.insert(current, found);
+                    }
+                    (None, Some(parent)) => stack.push((parent, 0)),
+                    (None, None) => {
+                        memo.insert(current, None);
+                    }
+                }
+            }
         }
-        if let Some(p) = own.get(key) {
-            return Some(p.clone());
-        }
-        parents.get(key)?.iter().find_map(|parent| Self::inherited(parent, own, parents, seen))
+        memo
     }
 
     /// Whether references to `key` become a union.

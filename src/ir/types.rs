@@ -315,6 +315,9 @@ impl<'a> TypeBuilder<'a> {
                 return self.type_of(single, context, &format!("{pointer}/allOf/0"));
             }
         }
+        if let Some(n) = oversized_enum(schema) {
+            self.warn(&format!("{pointer}/enum"), format!("{n} enum values (more than {MAX_ENUM_VALUES}): kept as a plain value, not an enum type"));
+        }
         if becomes_named_type(schema) {
             let name = match x_ms_enum_name(schema) {
                 Some(enum_name) => match self.ms_enums.get(&enum_name) {
@@ -607,8 +610,25 @@ impl<'a> TypeBuilder<'a> {
     }
 }
 
+/// The most values an enum type gets; a longer list is kept as its plain string or integer
+/// (with a warning): no API names a million values, and no compiler wants that enum.
+pub(crate) const MAX_ENUM_VALUES: usize = 10_000;
+
+/// The number of enum values of a string or integer schema above [`MAX_ENUM_VALUES`].
+fn oversized_enum(schema: &Schema) -> Option<usize> {
+    let n = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.len(),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.len(),
+        _ => 0,
+    };
+    (n > MAX_ENUM_VALUES).then_some(n)
+}
+
 /// Objects with properties (or allOf), and string enums, become named types.
 fn becomes_named_type(schema: &Schema) -> bool {
+    if oversized_enum(schema).is_some() {
+        return false;
+    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),

@@ -58,7 +58,62 @@ pub fn parse_document(path: &Path, bytes: &[u8]) -> Result<(Value, Vec<Diagnosti
     if !value.is_object() {
         return Err(Error::spec(whole, "the document is not an object (expected an OpenAPI or Swagger document)"));
     }
+    if let Some(pointer) = overlong_key(&value) {
+        return Err(Error::spec(
+            Location::new(path, &pointer),
+            format!("a member name longer than {MAX_KEY_BYTES} bytes (names become Rust identifiers)"),
+        ));
+    }
     Ok((value, warnings))
+}
+
+/// The longest member name accepted (paths, schema and property names, parameters, media types,
+/// status codes: real ones are far shorter).
+pub const MAX_KEY_BYTES: usize = 4096;
+
+/// The JSON pointer of the parent of the first member whose name is longer than
+/// [`MAX_KEY_BYTES`] (iterative: documents may be deeply nested).
+fn overlong_key(root: &Value) -> Option<String> {
+    // A cheap pass first; pointers are built only when there is something to report.
+    let mut values = vec![root];
+    let mut found = false;
+    while let Some(value) = values.pop() {
+        match value {
+            Value::Object(members) => {
+                found |= members.keys().any(|k| k.len() > MAX_KEY_BYTES);
+                values.extend(members.values());
+            }
+            Value::Array(items) => values.extend(items),
+            _ => {}
+        }
+    }
+    if !found {
+        return None;
+    }
+    let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
+    while let Some((value, pointer)) = stack.pop() {
+        match value {
+            Value::Object(members) => {
+                if members.keys().any(|k| k.len() > MAX_KEY_BYTES) {
+                    return Some(pointer);
+                }
+                for (key, member) in members {
+                    if member.is_object() || member.is_array() {
+                        stack.push((member, format!("{pointer}/{}", crate::error::escape_pointer_token(key))));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.is_object() || item.is_array() {
+                        stack.push((item, format!("{pointer}/{i}")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Removes commas that directly precede `}` or `]` (ignoring whitespace), outside strings.

@@ -21,6 +21,7 @@
 //! user must edit.
 
 mod document;
+pub use document::MAX_KEY_BYTES;
 mod oas31;
 mod refs;
 mod swagger2;
