@@ -168,6 +168,49 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "(g) cargo doc --workspace --no-deps (warnings are errors)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 
+# ---- (h) fuzzing ------------------------------------------------------------------------
+step "(h) cargo fuzz: pipeline_bytes and pipeline_structured, ${RESTSMITH_FUZZ_SECONDS:-30}s each"
+# fuzz/ is its own workspace (not a member of ours). cargo-fuzz is built once from crates.io
+# (~2 min) into target/test-tools; the targets are built without a sanitizer (`-s none`: the
+# code under test is safe Rust; panics, stack overflows, hangs and runaway memory are what we
+# look for) on the stable toolchain (RUSTC_BOOTSTRAP=1 for the -Z flags cargo-fuzz passes).
+# Seeds: our specs, the loader fixtures, the AutoRest test-server files, the upstream Azure
+# files. A crash fails the step; its input is in target/fuzz-artifacts/<target>/ and becomes a
+# case in tests/hostile.rs. Longer runs by hand: fuzz/README.md.
+CARGO_FUZZ_VERSION=0.13.2
+CARGO_FUZZ_ROOT="$TOOLS/cargo-fuzz"
+CARGO_FUZZ="$CARGO_FUZZ_ROOT/bin/cargo-fuzz"
+if [ -x "$CARGO_FUZZ" ] && "$CARGO_FUZZ" --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$"; then
+  echo "up to date ($("$CARGO_FUZZ" --version))"
+else
+  CARGO_TARGET_DIR="$TOOLS/cargo-fuzz-build" cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --root "$CARGO_FUZZ_ROOT"
+  rm -rf "$TOOLS/cargo-fuzz-build"
+fi
+FUZZ_SECONDS=${RESTSMITH_FUZZ_SECONDS:-30}
+FUZZ_CORPUS="$TOOLS/fuzz-corpus"
+mkdir -p "$FUZZ_CORPUS/pipeline_bytes" "$FUZZ_CORPUS/pipeline_structured" "$ROOT/target/fuzz-artifacts"
+FUZZ_SEEDS="$TOOLS/fuzz-seeds"
+rm -rf "$FUZZ_SEEDS" && mkdir -p "$FUZZ_SEEDS"
+# Raw-bytes seeds: every spec-like file of at most 64 KiB (the inputs' length limit).
+find "$ROOT/specs" "$ROOT/tests/fixtures" "$HARNESS/node_modules/@microsoft.azure/autorest.testserver/swagger" \
+  -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -64k -print0 \
+  | while IFS= read -r -d '' f; do cp "$f" "$FUZZ_SEEDS/$(echo "$f" | sha1sum | cut -c1-16)-$(basename "$f")"; done
+echo "$(ls "$FUZZ_SEEDS" | wc -l) raw seeds"
+(
+  cd "$ROOT/fuzz"
+  export RUSTC_BOOTSTRAP=1 PATH="$CARGO_FUZZ_ROOT/bin:$PATH"
+  cargo fuzz build -s none --target-dir "$ROOT/target/fuzz"
+  for target in pipeline_bytes pipeline_structured; do
+    seeds=()
+    [ "$target" = pipeline_bytes ] && seeds=("$FUZZ_SEEDS")
+    echo "--- $target: ${FUZZ_SECONDS}s"
+    cargo fuzz run -s none --target-dir "$ROOT/target/fuzz" "$target" "$FUZZ_CORPUS/$target" "${seeds[@]}" -- \
+      -max_total_time="$FUZZ_SECONDS" -timeout=30 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix="$ROOT/target/fuzz-artifacts/" 2>&1 | grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)' \
+      || die "cargo fuzz found a crash in $target: see target/fuzz-artifacts/ and add it to tests/hostile.rs"
+  done
+)
+
 end_step
 echo
 echo "All checks passed."
