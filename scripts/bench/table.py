@@ -68,7 +68,7 @@ print("| input | tool | operations | wall | CPU | peak RSS (rustc) | s per 100 o
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for i in inputs:
     ours = by.get((i, "restsmith"))
-    for t in TOOLS:
+    for t in [r["tool"] for r in rows if r["input"] == i]:
         r = by.get((i, t))
         if r is None or r["status"] != "ok" or not r["build_status"]:
             continue

@@ -216,51 +216,28 @@ fn collect_idents(tokens: TokenStream, models: &BTreeSet<&str>, out: &mut BTreeS
     }
 }
 
-/// Puts `attribute` (a `#[cfg(...)]`, or nothing) on every item of `items`.
+/// Puts `attribute` (a `#[cfg(...)]`, or nothing) on every item of `items`: before each item's
+/// first token, where an item ends after a `;` or a `{ … }` group at the top level (what every
+/// model item generated here looks like). A walk over the tokens, no parsing.
 pub fn gate_items(items: TokenStream, attribute: &TokenStream) -> TokenStream {
     if attribute.is_empty() {
         return items;
     }
-    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else { return items };
-    let attr: syn::Attribute = match syn::parse2::<GatedAttr>(attribute.clone()) {
-        Ok(GatedAttr(a)) => a,
-        Err(_) => return items,
-    };
-    let gated = file.items.into_iter().map(|mut item| {
-        if let Some(attrs) = item_attrs(&mut item) {
-            attrs.insert(0, attr.clone());
+    let mut out = TokenStream::new();
+    let mut at_item_start = true;
+    for tree in items {
+        if at_item_start {
+            out.extend(attribute.clone());
         }
-        item
-    });
-    quote!(#(#gated)*)
-}
-
-/// One outer attribute, parsed.
-struct GatedAttr(syn::Attribute);
-
-impl syn::parse::Parse for GatedAttr {
-    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
-        let mut attrs = input.call(syn::Attribute::parse_outer)?;
-        attrs.pop().map(GatedAttr).ok_or_else(|| input.error("expected an attribute"))
+        let ends_item = match &tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == proc_macro2::Delimiter::Brace,
+            _ => false,
+        };
+        out.extend(std::iter::once(tree));
+        at_item_start = ends_item;
     }
-}
-
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    Some(match item {
-        syn::Item::Const(i) => &mut i.attrs,
-        syn::Item::Enum(i) => &mut i.attrs,
-        syn::Item::Fn(i) => &mut i.attrs,
-        syn::Item::Impl(i) => &mut i.attrs,
-        syn::Item::Mod(i) => &mut i.attrs,
-        syn::Item::Static(i) => &mut i.attrs,
-        syn::Item::Struct(i) => &mut i.attrs,
-        syn::Item::Trait(i) => &mut i.attrs,
-        syn::Item::Type(i) => &mut i.attrs,
-        syn::Item::Union(i) => &mut i.attrs,
-        syn::Item::Use(i) => &mut i.attrs,
-        syn::Item::Macro(i) => &mut i.attrs,
-        _ => return None,
-    })
+    out
 }
 
 #[cfg(test)]
@@ -278,8 +255,19 @@ mod tests {
 
     #[test]
     fn every_item_gets_the_attribute() {
-        let items = quote!(pub struct A; impl A { fn f() {} } pub type B = A;);
-        let gated = gate_items(items, &quote!(#[cfg(feature = "x")])).to_string();
-        assert_eq!(gated.matches("cfg").count(), 3, "{gated}");
+        let items = quote! {
+            #[derive(Debug)] pub struct A { a: u8 }
+            impl A { fn f() { let x = 1; } }
+            pub type B = A;
+            pub struct C(u8);
+            impl ::std::fmt::Display for C { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
+        };
+        let gated = gate_items(items, &quote!(#[cfg(feature = "x")]));
+        let file: syn::File = syn::parse2(gated).expect("still valid Rust");
+        assert_eq!(file.items.len(), 5);
+        for item in &file.items {
+            let text = quote!(#item).to_string();
+            assert!(text.starts_with("# [cfg (feature = \"x\")]"), "{text}");
+        }
     }
 }

@@ -34,20 +34,34 @@ pub struct GeneratedFile {
 /// The version of restsmith written into `@generated` headers.
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The modules of a generated API: (name, doc, public, items). Types-only mode has models only.
-fn modules(ir: &ApiIr) -> Vec<(&'static str, &'static str, bool, TokenStream)> {
-    let plan = feature_plan(ir);
-    let plan = plan.as_ref();
-    let models = ("models", "Models: the request and response bodies of the API.", true, models::models_file(ir, plan));
+/// The modules of a generated API: (name, doc, public). Types-only mode has models only.
+fn module_list(ir: &ApiIr) -> Vec<(&'static str, &'static str, bool)> {
+    let models = ("models", "Models: the request and response bodies of the API.", true);
     if ir.options.types_only {
         return vec![models];
     }
     vec![
-        ("auth", "Credentials for the security schemes the API declares.", true, client::auth_file(ir)),
-        ("client", "The API client.", false, client::client_file(ir, plan)),
+        ("auth", "Credentials for the security schemes the API declares.", true),
+        ("client", "The API client.", false),
         models,
-        ("operations", "One module per operation: its request builder and its response or poller.", true, operations::operations_file(ir, plan)),
+        ("operations", "One module per operation: its request builder and its response or poller.", true),
     ]
+}
+
+/// The modules of a generated API with their items: (name, doc, public, items).
+fn modules(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Vec<(&'static str, &'static str, bool, TokenStream)> {
+    module_list(ir)
+        .into_iter()
+        .map(|(name, doc, public)| {
+            let items = match name {
+                "auth" => client::auth_file(ir),
+                "client" => client::client_file(ir, plan),
+                "models" => models::models_file(ir, plan),
+                _ => operations::operations_file(ir, plan),
+            };
+            (name, doc, public, items)
+        })
+        .collect()
 }
 
 /// The cargo features of the crate, with the features-per-tag option (and operations to gate).
@@ -85,9 +99,13 @@ fn allowed_lints(ir: &ApiIr) -> TokenStream {
 /// The Rust sources of a crate for `ir`: `src/lib.rs`, `src/models.rs`, `src/operations.rs`,
 /// `src/client.rs`, `src/auth.rs`.
 pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
+    rust_sources_with(ir, feature_plan(ir).as_ref())
+}
+
+fn rust_sources_with(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Result<Vec<GeneratedFile>> {
     let mut files = vec![("src/lib.rs".to_owned(), lib_file(ir))];
     // (lib.rs declares exactly the modules produced here.)
-    for (name, doc, _, items) in modules(ir) {
+    for (name, doc, _, items) in modules(ir, plan) {
         let doc = format!(" {doc}");
         files.push((format!("src/{name}.rs"), quote!(#![doc = #doc] #items)));
     }
@@ -101,7 +119,8 @@ pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
 /// (the `build.rs` flow). Paths inside are relative, so it works wherever it is mounted.
 pub fn module_source(ir: &ApiIr) -> Result<String> {
     let lints = allowed_lints(ir);
-    let modules = modules(ir).into_iter().map(|(name, doc, public, items)| {
+    let plan = feature_plan(ir);
+    let modules = modules(ir, plan.as_ref()).into_iter().map(|(name, doc, public, items)| {
         let name = rust::ident(name);
         let doc = format!(" {doc}");
         let vis = if public { quote!(pub) } else { TokenStream::new() };
@@ -133,8 +152,9 @@ fn error_alias(ir: &ApiIr) -> TokenStream {
 
 /// Every file of a crate for `ir`: the Rust sources plus `Cargo.toml` and `README.md`.
 pub fn crate_files(ir: &ApiIr, layout: &CrateLayout) -> Result<Vec<GeneratedFile>> {
-    let mut files = templates::crate_files(ir, layout);
-    files.extend(rust_sources(ir)?);
+    let plan = feature_plan(ir);
+    let mut files = templates::crate_files(ir, layout, plan.as_ref());
+    files.extend(rust_sources_with(ir, plan.as_ref())?);
     Ok(files)
 }
 
@@ -155,7 +175,7 @@ fn lib_file(ir: &ApiIr) -> TokenStream {
     let error = error_alias(ir);
     let lints = allowed_lints(ir);
     let export = client_export(ir);
-    let declarations = modules(ir).into_iter().map(|(name, _, public, _)| {
+    let declarations = module_list(ir).into_iter().map(|(name, _, public)| {
         let name = rust::ident(name);
         if public {
             quote!(pub mod #name;)
