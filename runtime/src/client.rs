@@ -12,7 +12,8 @@
 //!    [`Interceptor::read_before_transmit`]; sends it with the request timeout; reads the body
 //!    up to the size cap; runs [`Interceptor::read_after_attempt`];
 //! 4. asks the [`RetryClassifier`] about the outcome and, within the [`RetryOptions`] budget,
-//!    sleeps and goes back to 3.
+//!    sleeps and goes back to 3 — except for a streamed body ([`crate::Binary`]), which is
+//!    sent once.
 //!
 //! It returns the response for **any** status — generated code decides what is success — and
 //! fails only when no complete response was obtained.
@@ -701,7 +702,11 @@ impl ClientCore {
                 .classifier
                 .classify(&RetryContext::new(request.meta, &method, attempt), &outcome);
             if let RetryAction::Retry { server_hint } = action {
-                if attempt <= inner.retry.max_retries {
+                if request.is_streaming() {
+                    attempt_span.in_scope(|| {
+                        tracing::debug!("not retrying: the streamed request body cannot be sent again");
+                    });
+                } else if attempt <= inner.retry.max_retries {
                     let delay = inner.retry.delay(attempt - 1, server_hint);
                     if started.elapsed().saturating_add(delay) <= inner.retry.max_total {
                         attempt_span.in_scope(|| {

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod binary;
 pub mod body;
 pub mod client;
 mod envelope;
@@ -29,6 +30,7 @@ pub mod testing;
 mod transport;
 pub mod validate;
 
+pub use binary::Binary;
 pub use client::{ClientCore, ClientOptions};
 pub use error::{ApiError, Error, ErrorBody};
 pub use interceptor::{AttemptContext, Interceptor};

@@ -12,6 +12,7 @@ use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::{HeaderMap, Method};
 use url::Url;
 
+use crate::binary::{Binary, StreamBody};
 use crate::error::Error;
 use crate::query;
 
@@ -47,11 +48,12 @@ pub struct Request {
     pub url: Url,
     /// Headers to send (the pipeline adds `User-Agent` and the client request id).
     pub headers: HeaderMap,
-    /// Body bytes (empty for no body).
+    /// Body bytes (empty for no body, and for a [streamed body](Request::is_streaming)).
     pub body: Bytes,
     /// The operation this request belongs to.
     pub meta: &'static OperationMeta,
     rejection: Option<Rejection>,
+    stream: Option<StreamBody>,
 }
 
 impl Request {
@@ -64,6 +66,7 @@ impl Request {
             body: Bytes::new(),
             meta,
             rejection: None,
+            stream: None,
         }
     }
 
@@ -113,9 +116,36 @@ impl Request {
         Ok(())
     }
 
-    /// Sets the raw body bytes without touching `Content-Type`.
-    pub fn set_body(&mut self, body: impl Into<Bytes>) {
-        self.body = body.into();
+    /// Sets the raw body without touching `Content-Type`: bytes, text, or a stream (see
+    /// [`Binary`]; a streamed body is sent once and never retried).
+    pub fn set_body(&mut self, body: impl Into<Binary>) {
+        match body.into().into_parts() {
+            Ok(bytes) => {
+                self.body = bytes;
+                self.stream = None;
+            }
+            Err(stream) => {
+                self.body = Bytes::new();
+                self.stream = Some(stream);
+            }
+        }
+    }
+
+    /// Whether the body is a stream, which can be sent only once (no retries) and whose
+    /// bytes are not available to credentials or interceptors ([`Request::body`] is empty).
+    pub fn is_streaming(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// The length of a streamed body when the caller announced one; `None` for an
+    /// unannounced stream and for in-memory bodies (use `body.len()` for those).
+    pub fn stream_length(&self) -> Option<u64> {
+        self.stream.as_ref().and_then(StreamBody::length)
+    }
+
+    /// The streamed body, for the transport.
+    pub(crate) fn stream_body(&self) -> Option<&StreamBody> {
+        self.stream.as_ref()
     }
 
     /// Sets `Content-Type` to a value from the API description.
@@ -180,6 +210,7 @@ impl fmt::Debug for Request {
             .field("url", &self.redacted_url())
             .field("header_names", &names)
             .field("body_len", &self.body.len())
+            .field("body_streamed", &self.stream.is_some())
             .finish()
     }
 }

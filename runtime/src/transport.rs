@@ -57,18 +57,37 @@ impl Transport {
         limit: Duration,
     ) -> Result<Exchange, Failure> {
         let deadline = Instant::now() + limit;
+        let stream = match request.stream_body() {
+            None => None,
+            Some(body) => match body.take() {
+                Some(stream) => Some((stream, body.length())),
+                None => {
+                    return Err(Failure::Transport {
+                        kind: TransportErrorKind::Other,
+                        source: "the streamed request body was already consumed by an earlier send".into(),
+                    })
+                }
+            },
+        };
         let mut builder = self
             .http
             .request(request.method.clone(), request.url)
             .headers(request.headers);
         let bodyless = matches!(request.method, Method::GET | Method::HEAD);
-        // hyper sends no Content-Length for an empty body; POST/PUT/PATCH need `0` (Azure
-        // Batch signs it, front ends may answer 411 without it).
-        if request.body.is_empty() && matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
-            builder = builder.header(http::header::CONTENT_LENGTH, "0");
-        }
-        if !(bodyless && request.body.is_empty()) {
-            builder = builder.body(request.body);
+        if let Some((stream, length)) = stream {
+            if let Some(length) = length {
+                builder = builder.header(http::header::CONTENT_LENGTH, length);
+            }
+            builder = builder.body(reqwest::Body::wrap_stream(stream));
+        } else {
+            // hyper sends no Content-Length for an empty body; POST/PUT/PATCH need `0` (Azure
+            // Batch signs it, front ends may answer 411 without it).
+            if request.body.is_empty() && matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
+                builder = builder.header(http::header::CONTENT_LENGTH, "0");
+            }
+            if !(bodyless && request.body.is_empty()) {
+                builder = builder.body(request.body);
+            }
         }
 
         let response = match timeout_at(deadline, builder.send()).await {

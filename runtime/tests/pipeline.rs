@@ -873,3 +873,62 @@ fn pipeline_types_are_thread_safe() {
     let polling = core.get_url::<()>(&GET, url::Url::parse("https://h.example/op").expect("url"));
     send(&polling);
 }
+
+/// A two-chunk stream of `b"0123456789"`.
+fn ten_byte_stream() -> futures::stream::Iter<std::vec::IntoIter<Result<&'static [u8], std::io::Error>>> {
+    futures::stream::iter(vec![Ok(&b"01234"[..]), Ok(&b"56789"[..])])
+}
+
+#[tokio::test]
+async fn signers_and_streamed_bodies() {
+    use restsmith_runtime::auth::{SharedKeySigner, VolcengineSigner};
+    use restsmith_runtime::Binary;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let shared_key: Arc<dyn Credential> = Arc::new(
+        SharedKeySigner::new("acct", "c2VjcmV0LWtleS1ieXRlcw==").expect("valid key"),
+    );
+    let core = client(&server.uri(), ClientOptions::default(), Some(shared_key));
+    let send = |body: Binary| {
+        let mut request = core.request(&POST, "/things/1/act", &Query::new());
+        request
+            .header::<()>("ocp-date", "Tue, 01 Dec 2026 12:00:00 GMT")
+            .expect("header");
+        request.content_type("application/octet-stream");
+        request.set_body(body);
+        core.send::<()>(request)
+    };
+    // Batch Shared Key signs Content-Length: a stream of known length signs exactly like the
+    // same bytes in memory.
+    send(Binary::from(&b"0123456789"[..])).await.expect("bytes");
+    send(Binary::from_stream_with_length(ten_byte_stream(), 10))
+        .await
+        .expect("stream with length");
+    let sent = server.received_requests().await.expect("recording on");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].body, b"0123456789");
+    assert_eq!(sent[1].headers["content-length"], "10");
+    assert_eq!(sent[0].headers["authorization"], sent[1].headers["authorization"]);
+    // Without a length it cannot sign, and nothing is sent.
+    let err = send(Binary::from_stream(ten_byte_stream()))
+        .await
+        .expect_err("unknown length");
+    assert!(matches!(err, Error::Credential(_)), "{err:?}");
+    assert!(err.to_string().contains("known length"), "{err}");
+
+    // Volcengine V4 hashes the payload: a stream is refused before sending.
+    let volc: Arc<dyn Credential> = Arc::new(VolcengineSigner::new("AK", "SK", "ecs", "cn-beijing"));
+    let core = client(&server.uri(), ClientOptions::default(), Some(volc));
+    let mut request = core.request(&POST, "/things/1/act", &Query::new());
+    request.set_body(Binary::from_stream_with_length(ten_byte_stream(), 10));
+    let err = core.send::<()>(request).await.expect_err("refused");
+    assert!(matches!(err, Error::Credential(_)), "{err:?}");
+    assert!(err.to_string().contains("streamed body"), "{err}");
+    let mut request = core.request(&POST, "/things/1/act", &Query::new());
+    request.set_body(Binary::from(&b"0123456789"[..]));
+    core.send::<()>(request).await.expect("bytes are signed");
+    assert_eq!(server.received_requests().await.expect("recording on").len(), 3);
+}

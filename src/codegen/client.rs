@@ -190,6 +190,9 @@ pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
             let first = b.doc.as_deref().map(sanitize_doc).and_then(|l| l.first().cloned()).unwrap_or_else(|| "the request body.".into());
             lines.push(format!("- `body`: {first}"));
+            if b.others.is_empty() && matches!(b.kind, crate::ir::BodyKind::Binary) {
+                lines.push("  Bytes, or a stream from [`Binary::from_file`](restsmith_runtime::Binary::from_file) / [`Binary::from_stream`](restsmith_runtime::Binary::from_stream) (sent once, never retried).".into());
+            }
         }
     }
     let doc = lines_to_doc(&lines);
@@ -208,7 +211,7 @@ pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
                 quote!(super::operations::#module::Body)
             } else {
                 match b.kind {
-                    crate::ir::BodyKind::Binary => quote!(impl ::std::convert::Into<::restsmith_runtime::bytes::Bytes>),
+                    crate::ir::BodyKind::Binary => quote!(impl ::std::convert::Into<::restsmith_runtime::Binary>),
                     crate::ir::BodyKind::Text => quote!(impl ::std::convert::Into<::std::string::String>),
                     _ => type_tokens(&b.ty, &quote!(super::models::)),
                 }

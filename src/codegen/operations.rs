@@ -804,7 +804,7 @@ fn body_types(b: &crate::ir::RequestBodyIr) -> (TokenStream, TokenStream, bool) 
         return (quote!(Body), quote!(Body), false);
     }
     match b.kind {
-        BodyKind::Binary => (quote!(::restsmith_runtime::bytes::Bytes), quote!(impl ::std::convert::Into<::restsmith_runtime::bytes::Bytes>), true),
+        BodyKind::Binary => (quote!(::restsmith_runtime::Binary), quote!(impl ::std::convert::Into<::restsmith_runtime::Binary>), true),
         BodyKind::Text => (quote!(::std::string::String), quote!(impl ::std::convert::Into<::std::string::String>), true),
         _ => {
             let ty = type_tokens(&b.ty, &models_path());
@@ -962,7 +962,7 @@ fn body_enum(op: &OperationIr) -> TokenStream {
     let variants = b.variants().into_iter().map(|v| {
         let name = ident(&v.rust_name);
         let ty = match v.kind {
-            BodyKind::Binary => quote!(::restsmith_runtime::bytes::Bytes),
+            BodyKind::Binary => quote!(::restsmith_runtime::Binary),
             BodyKind::Text => quote!(::std::string::String),
             _ => type_tokens(&v.ty, &models_path()),
         };

@@ -105,6 +105,11 @@ impl Credential for VolcengineSigner {
             for reserved in ["x-date", "x-content-sha256", "x-security-token", "authorization"] {
                 request.headers.remove(reserved);
             }
+            if request.is_streaming() {
+                return Err(CredentialError::new(
+                    "Volcengine V4 signs the SHA-256 of the body, which a streamed body does not have before it is sent; pass the body as bytes",
+                ));
+            }
             let host = host_header(request)?;
             let query = query_pairs(request);
             // Only Content-Type, Content-MD5 and X-* headers take part in the signature.
@@ -181,8 +186,17 @@ impl Credential for SharedKeySigner {
             }
             let mut headers = header_pairs(request, &[])?;
             // The HTTP client adds Content-Length at send time; the signature must include it.
-            if !request.body.is_empty() && !request.headers.contains_key(http::header::CONTENT_LENGTH) {
-                headers.push(("content-length".into(), request.body.len().to_string()));
+            if !request.headers.contains_key(http::header::CONTENT_LENGTH) {
+                if request.is_streaming() {
+                    let Some(length) = request.stream_length() else {
+                        return Err(CredentialError::new(
+                            "Batch Shared Key signs Content-Length: a streamed body needs a known length (Binary::from_stream_with_length or Binary::from_file)",
+                        ));
+                    };
+                    headers.push(("content-length".into(), length.to_string()));
+                } else if !request.body.is_empty() {
+                    headers.push(("content-length".into(), request.body.len().to_string()));
+                }
             }
             let query = query_pairs(request);
             let authorization = azure_shared_key::sign(

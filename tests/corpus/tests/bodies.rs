@@ -180,6 +180,69 @@ mod requests {
         assert_eq!(request.body, [0u8, 1, 2, 255]);
     }
 
+    /// Three chunks as a stream with no known length.
+    fn chunks() -> restsmith_runtime::Binary {
+        let parts: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(b"stre".to_vec()), Ok(b"amed ".to_vec()), Ok(b"bytes".to_vec())];
+        restsmith_runtime::Binary::from_stream(futures::stream::iter(parts))
+    }
+
+    #[tokio::test]
+    async fn octet_stream_request_from_a_stream() {
+        let server = answering(ResponseTemplate::new(201)).await;
+        let c = client!(octet_stream_request, server);
+        c.put_blob("s.bin", chunks()).await.expect("send");
+        let request = last(&server).await;
+        assert_eq!(request.body, b"streamed bytes");
+        assert_eq!(content_type(&request).as_deref(), Some("application/octet-stream"));
+        assert_eq!(header(&request, "transfer-encoding").as_deref(), Some("chunked"));
+        assert_eq!(header(&request, "content-length"), None);
+
+        // A file streams with its size as Content-Length.
+        let file = std::env::temp_dir().join(format!("restsmith-corpus-{}.bin", std::process::id()));
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&file, &data).expect("write temp file");
+        let body = restsmith_runtime::Binary::from_file(&file).await.expect("open");
+        assert_eq!(body.len(), Some(200_000));
+        c.put_blob("f.bin", body).await.expect("send file");
+        std::fs::remove_file(&file).ok();
+        let request = last(&server).await;
+        assert_eq!(header(&request, "content-length").as_deref(), Some("200000"));
+        assert_eq!(request.body, data);
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_sent_once_and_never_retried() {
+        let server = answering(ResponseTemplate::new(503)).await;
+        let retrying = ClientOptions::default().retry(RetryOptions::default().with_max_retries(2).with_delay_scale(0.001));
+        let c = corpus::octet_stream_request::Client::with_options(&server.uri(), None, retrying).expect("client");
+        // Bytes are replayed: one attempt and two retries.
+        let err = c.put_blob("b.bin", b"bytes").await.expect_err("503");
+        assert!(matches!(err, Error::Api(ref e) if e.status == 503), "{err:?}");
+        assert_eq!(sent(&server).await.len(), 3);
+        // A stream is not: the same 503 ends the call after one attempt.
+        let err = c.put_blob("s.bin", chunks()).await.expect_err("503");
+        assert!(matches!(err, Error::Api(ref e) if e.status == 503), "{err:?}");
+        assert_eq!(sent(&server).await.len(), 4);
+        // A builder cloned with its stream shares it: the second send finds it consumed.
+        let builder = c.put_blob("twice.bin", chunks());
+        let again = builder.clone();
+        builder.await.expect_err("503");
+        let err = again.await.expect_err("consumed");
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert!(err.to_string().contains("already consumed"), "{err}");
+        assert_eq!(sent(&server).await.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_failing_stream_aborts_the_request() {
+        let server = answering(ResponseTemplate::new(201)).await;
+        let c = client!(octet_stream_request, server);
+        let parts: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(b"partial".to_vec()), Err(std::io::Error::other("disk gone"))];
+        let err = c.put_blob("e.bin", restsmith_runtime::Binary::from_stream(futures::stream::iter(parts))).await.expect_err("stream error");
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert!(sent(&server).await.iter().all(|r| r.body != b"partial"), "an incomplete body must not be accepted as complete");
+    }
+
     #[tokio::test]
     async fn text_plain_request() {
         let server = answering(ResponseTemplate::new(204)).await;
