@@ -99,6 +99,12 @@ impl Builder {
         self
     }
 
+    /// Gives every inline enum its own type instead of aliasing one with the same values.
+    pub fn distinct_inline_enums(mut self, on: bool) -> Self {
+        self.options.distinct_inline_enums = on;
+        self
+    }
+
     /// Generates only this operation (repeatable; default: all).
     pub fn include_operation(mut self, operation_id: &str) -> Self {
         self.options.include_operations.push(operation_id.to_owned());

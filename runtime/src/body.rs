@@ -85,7 +85,7 @@ fn quote(value: &str) -> String {
 /// The `name=value` pairs of an object serialized with serde: scalars as text, arrays as one
 /// pair per item, nested objects as JSON text; `null` members are left out.
 fn form_pairs<T: Serialize + ?Sized>(body: &T) -> Result<Vec<(String, String)>, serde_json::Error> {
-    let value = serde_json::to_value(body)?;
+    let value = crate::serde_helpers::read_only::in_request(|| serde_json::to_value(body))?;
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -21,7 +21,7 @@ pub fn base64(value: &[u8]) -> String {
 
 /// Compact JSON text of a value (for object-valued parameters).
 pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    crate::serde_helpers::read_only::in_request(|| serde_json::to_string(value)).unwrap_or_default()
 }
 
 #[cfg(test)]

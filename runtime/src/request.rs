@@ -103,10 +103,11 @@ impl Request {
         Ok(())
     }
 
-    /// Serializes `body` as JSON and sets `Content-Type: application/json` unless a content
-    /// type was already set.
+    /// Serializes `body` as JSON (without `readOnly` fields, see
+    /// [`crate::serde_helpers::read_only`]) and sets `Content-Type: application/json` unless a
+    /// content type was already set.
     pub fn json<E, T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let bytes = serde_json::to_vec(body)
+        let bytes = crate::serde_helpers::read_only::in_request(|| serde_json::to_vec(body))
             .map_err(|e| Error::validation("body", format!("cannot serialize as JSON: {e}")))?;
         self.body = Bytes::from(bytes);
         if !self.headers.contains_key(CONTENT_TYPE) {

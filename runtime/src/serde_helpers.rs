@@ -11,6 +11,73 @@
 //! | [`rfc1123`] | `DateTime<Utc>` | `Fri, 05 Jan 2024 09:30:00 GMT` |
 //! | [`base64`] | `Vec<u8>` | standard Base64; read also without padding and URL-safe |
 //! | [`unix_time`] | `DateTime<Utc>` | integer seconds since the epoch; read also fractional |
+//!
+//! [`read_only`] leaves `readOnly` fields out of request bodies.
+
+/// `readOnly` fields: kept when a model is serialized on its own, left out of request bodies.
+///
+/// Generated models mark such fields `#[serde(skip_serializing_if = "…read_only::skip")]`;
+/// the runtime serializes request data (JSON and form bodies, JSON-encoded parameters and
+/// multipart parts) inside [`in_request`](read_only::in_request), so a model read from the
+/// service can be sent back (read-modify-write) without its server-owned fields, while
+/// `serde_json::to_string(&model)` in your code keeps them.
+pub mod read_only {
+    use std::cell::Cell;
+
+    thread_local! {
+        static IN_REQUEST: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Restores the previous flag when dropped (also on panic).
+    struct Reset(bool);
+
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            IN_REQUEST.with(|flag| flag.set(self.0));
+        }
+    }
+
+    /// Runs `serialize` (synchronous) with read-only fields left out.
+    pub fn in_request<R>(serialize: impl FnOnce() -> R) -> R {
+        let _reset = Reset(IN_REQUEST.with(|flag| flag.replace(true)));
+        serialize()
+    }
+
+    /// Whether a serialization is running inside [`in_request`] on this thread.
+    pub fn is_request() -> bool {
+        IN_REQUEST.with(Cell::get)
+    }
+
+    /// `skip_serializing_if` of an optional read-only field: skipped when `None` or in a
+    /// request.
+    pub fn skip<T>(value: &Option<T>) -> bool {
+        value.is_none() || is_request()
+    }
+
+    /// `skip_serializing_if` of a required, nullable read-only field (`None` is written as
+    /// `null` outside requests): skipped in requests only.
+    pub fn skip_in_request<T>(_value: &Option<T>) -> bool {
+        is_request()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_flag_is_scoped_and_restored() {
+            assert!(!is_request());
+            let inner = in_request(|| (is_request(), in_request(is_request), is_request()));
+            assert_eq!(inner, (true, true, true));
+            assert!(!is_request());
+            assert!(skip::<u8>(&None) && !skip(&Some(1)));
+            assert!(in_request(|| skip(&Some(1)) && skip_in_request(&Some(1))));
+            let caught = std::panic::catch_unwind(|| in_request(|| panic!("serializer bug")));
+            assert!(caught.is_err());
+            assert!(!is_request(), "a panic inside must not leave the flag set");
+        }
+    }
+}
 
 /// RFC 3339 date-times (`format: date-time`), read leniently.
 pub mod date_time {

@@ -107,8 +107,11 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         }
         if f.is_optional() {
             serde_args.push(quote!(default));
-            if !(f.required && f.nullable) {
-                serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+            match (f.read_only, f.required && f.nullable) {
+                (true, false) => serde_args.push(quote!(skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip")),
+                (true, true) => serde_args.push(quote!(skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip_in_request")),
+                (false, false) => serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none")),
+                (false, true) => {}
             }
         }
         if let (TypeRef::Prim(p), false) = (&f.ty, f.boxed) {
@@ -230,7 +233,7 @@ fn discriminator_init(ir: &ApiIr, f: &FieldDef) -> Option<TokenStream> {
     let value = f.discriminator_value.as_ref()?;
     match &f.ty {
         TypeRef::Prim(crate::ir::Primitive::String) => Some(quote!(::std::borrow::ToOwned::to_owned(#value))),
-        TypeRef::Named(n) if matches!(ir.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible) => {
+        TypeRef::Named(n) if matches!(ir.resolved_def(n).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible) => {
             let ty = ident(n);
             Some(quote!(#ty::from(#value)))
         }
@@ -272,7 +275,7 @@ fn literal(ir: &ApiIr, ty: &TypeRef, value: &serde_json::Value) -> Option<TokenS
             quote!(#v)
         }
         (TypeRef::Named(name), value) => {
-            let TypeKind::Enum(e) = &ir.type_def(name)?.kind else { return None };
+            let TypeKind::Enum(e) = &ir.resolved_def(name)?.kind else { return None };
             let ty = ident(name);
             match value {
                 serde_json::Value::String(v) if !e.integer => {

@@ -471,7 +471,7 @@ fn text_arg(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
         TypeRef::Prim(Primitive::UnixTime) => quote!(&#value.timestamp().to_string()),
         TypeRef::Prim(Primitive::Bytes) => quote!(&::restsmith_runtime::format::base64(#value)),
         TypeRef::Prim(_) => quote!(&#value.to_string()),
-        TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+        TypeRef::Named(name) if matches!(ir.resolved_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(#value.as_str())
         }
         _ => quote!(&::restsmith_runtime::format::json(#value)),
@@ -484,7 +484,7 @@ fn text_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
         TypeRef::Named(name) if is_int_enum(ir, name) => quote!(#value.to_string()),
         TypeRef::Prim(Primitive::String) => quote!(#value),
-        TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+        TypeRef::Named(name) if matches!(ir.resolved_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(#value.as_str())
         }
         _ => text_owned(ir, t, value),
@@ -496,7 +496,7 @@ fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
     match t {
         TypeRef::Named(name) if is_int_enum(ir, name) => quote!(#value.to_string()),
         TypeRef::Prim(Primitive::String) => quote!(#value.clone()),
-        TypeRef::Named(name) if matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+        TypeRef::Named(name) if matches!(ir.resolved_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(#value.as_str().to_owned())
         }
         TypeRef::Prim(Primitive::DateTime) => quote!(::restsmith_runtime::format::date_time(#value)),
@@ -510,7 +510,7 @@ fn text_owned(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
 
 /// Whether `name` is an enum of integers (text via `Display`, not `as_str`).
 fn is_int_enum(ir: &ApiIr, name: &str) -> bool {
-    matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.integer)
+    matches!(ir.resolved_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.integer)
 }
 
 /// `::restsmith_runtime::style::Style::…`.
@@ -539,7 +539,7 @@ fn style_value(ir: &ApiIr, t: &TypeRef, value: &TokenStream) -> TokenStream {
             quote!(::restsmith_runtime::style::StyleValue::Array(#value.iter().map(|item| #item).collect()))
         }
         TypeRef::Map(_) | TypeRef::Any => quote!(::restsmith_runtime::style::StyleValue::object(#value)),
-        TypeRef::Named(n) if !matches!(ir.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+        TypeRef::Named(n) if !matches!(ir.resolved_def(n).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
             quote!(::restsmith_runtime::style::StyleValue::object(#value))
         }
         other => {
@@ -825,7 +825,7 @@ fn set_body(ir: &ApiIr, v: &crate::ir::BodyVariantIr, value: &TokenStream) -> To
         BodyKind::Binary | BodyKind::Text => quote!(request.content_type(#content_type); request.set_body(#value.clone());),
         BodyKind::Multipart(parts) => {
             let fields = match &v.ty {
-                TypeRef::Named(n) => match ir.type_def(n).map(|d| &d.kind) {
+                TypeRef::Named(n) => match ir.resolved_def(n).map(|d| &d.kind) {
                     Some(TypeKind::Struct(s)) => s.fields.clone(),
                     _ => Vec::new(),
                 },
@@ -1076,7 +1076,7 @@ fn header_field_type(ir: &ApiIr, h: &HeaderIr) -> TokenStream {
 }
 
 fn extensible_enum(ir: &ApiIr, name: &str) -> bool {
-    matches!(ir.type_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible && !e.integer)
+    matches!(ir.resolved_def(name).map(|d| &d.kind), Some(TypeKind::Enum(e)) if e.extensible && !e.integer)
 }
 
 fn header_read(ir: &ApiIr, h: &HeaderIr) -> TokenStream {

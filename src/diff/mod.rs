@@ -236,7 +236,10 @@ impl Version {
     /// Loads `path` and builds its IR for a crate named `crate_name`.
     pub fn load(path: &Path, crate_name: &str) -> Result<Self> {
         let spec = crate::load::load(path)?;
-        let (ir, _warnings) = crate::ir::build(&spec, crate_name)?;
+        // Every inline enum keeps its own type, so a new identical enum elsewhere in the spec
+        // does not turn an unchanged one into an alias.
+        let options = crate::settings::GenerateOptions { distinct_inline_enums: true, ..Default::default() };
+        let (ir, _warnings) = crate::ir::build_with(&spec, crate_name, &options)?;
         Ok(Version::new(spec, ir))
     }
 }

@@ -12,6 +12,7 @@ mod operations;
 mod polymorphism;
 mod recursion;
 mod security;
+mod shared;
 mod types;
 
 pub use build::{build, build_with};
@@ -71,6 +72,20 @@ impl ApiIr {
     /// The type definition named `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+
+    /// The definition `name` stands for: [`ApiIr::type_def`], following aliases of named
+    /// types (e.g. a shared inline enum) to the type they name.
+    pub fn resolved_def(&self, name: &str) -> Option<&TypeDef> {
+        let mut def = self.type_def(name)?;
+        // Bounded: a cycle of aliases cannot come from a valid spec, but must not hang.
+        for _ in 0..self.types.len() {
+            match &def.kind {
+                TypeKind::Alias(TypeRef::Named(next)) => def = self.type_def(next)?,
+                _ => return Some(def),
+            }
+        }
+        Some(def)
     }
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct BuiltTypes {
     pub(crate) warnings: Vec<Diagnostic>,
     pub(crate) errors: Vec<Diagnostic>,
     pub(crate) examples: Vec<(String, Value)>,
+    /// Names of the enums named by `x-ms-enum.name` (declared types, never shared away).
+    pub(crate) named_enums: std::collections::BTreeSet<String>,
 }
 
 /// Builds [`TypeDef`]s from schemas, keeping names unique and stable.
@@ -215,7 +217,13 @@ impl<'a> TypeBuilder<'a> {
 
     /// The finished types (sorted by name), warnings, errors and examples.
     pub(crate) fn finish(self) -> BuiltTypes {
-        BuiltTypes { types: self.types.into_values().collect(), warnings: self.warnings, errors: self.errors, examples: self.examples }
+        BuiltTypes {
+            types: self.types.into_values().collect(),
+            warnings: self.warnings,
+            errors: self.errors,
+            examples: self.examples,
+            named_enums: self.ms_enums.into_values().collect(),
+        }
     }
 
     /// Resolves a component that does not become a named type (primitive, array, map, ref chain).

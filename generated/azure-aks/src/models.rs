@@ -226,22 +226,28 @@ impl<'de> ::serde::Deserialize<'de> for CreatedByType {
 #[non_exhaustive]
 pub struct ManagedCluster {
     /// Fully qualified resource ID for the resource. E.g. "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}"
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the resource
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
     #[serde(
         rename = "type",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
     )]
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "systemData",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
     )]
     pub system_data: ::std::option::Option<SystemData>,
     /// Resource tags.
@@ -283,7 +289,7 @@ pub struct ManagedClusterProperties {
     #[serde(
         rename = "provisioningState",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
     )]
     pub provisioning_state: ::std::option::Option<::std::string::String>,
     #[serde(
@@ -303,7 +309,7 @@ pub struct ManagedClusterProperties {
     #[serde(
         rename = "currentKubernetesVersion",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
     )]
     pub current_kubernetes_version: ::std::option::Option<::std::string::String>,
     /// The DNS prefix of the Managed Cluster. This cannot be updated once the Managed Cluster has been created.
@@ -314,7 +320,10 @@ pub struct ManagedClusterProperties {
     )]
     pub dns_prefix: ::std::option::Option<::std::string::String>,
     /// The FQDN of the master pool.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
     /// The name of the resource group containing agent pool nodes.
     #[serde(

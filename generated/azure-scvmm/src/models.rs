@@ -16,11 +16,14 @@ pub struct ErrorAdditionalInfo {
     #[serde(
         rename = "type",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
     )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The additional info.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
 impl ErrorAdditionalInfo {
@@ -44,22 +47,34 @@ impl ErrorAdditionalInfo {
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The error code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// The error message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The error target.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub target: ::std::option::Option<::std::string::String>,
     /// The error details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
+    )]
     pub details: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
     /// The error additional info.
     #[serde(
         rename = "additionalInfo",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
     )]
     pub additional_info: ::std::option::Option<::std::vec::Vec<ErrorAdditionalInfo>>,
 }
