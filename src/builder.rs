@@ -99,9 +99,9 @@ impl Builder {
         self
     }
 
-    /// Gives every inline enum its own type instead of aliasing one with the same values.
-    pub fn distinct_inline_enums(mut self, on: bool) -> Self {
-        self.options.distinct_inline_enums = on;
+    /// Gives every inline enum and struct its own type instead of aliasing an equal one.
+    pub fn distinct_inline_types(mut self, on: bool) -> Self {
+        self.options.distinct_inline_types = on;
         self
     }
 

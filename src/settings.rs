@@ -136,10 +136,11 @@ pub struct GenerateOptions {
     /// users of a large API compile only the operations and models they enable.
     #[arg(long)]
     pub features_per_tag: bool,
-    /// Give every inline enum its own Rust type. By default an inline enum equal to another
-    /// (same values, names and docs) is generated as an alias of it, which compiles faster.
+    /// Give every inline enum and struct its own Rust type. By default an inline enum or struct
+    /// equal to another (same values or fields, names and docs) is generated as an alias of
+    /// it, which compiles faster.
     #[arg(long)]
-    pub distinct_inline_enums: bool,
+    pub distinct_inline_types: bool,
     /// Generate only these operations (operationIds; repeatable). Default: all.
     #[arg(long = "include-operation", value_name = "OPERATION_ID")]
     pub include_operations: Vec<String>,

@@ -353,6 +353,7 @@ fn options_and_the_chained_methods_are_the_same_settings() {
         type_replacements: vec![("PowerState".into(), "crate::Power".into())],
         client_name: Some("AksClient".into()),
         method_names: vec![("ManagedClusters_Get".into(), "get_cluster".into())],
+        distinct_inline_types: true,
     };
     let (_a, from_options) = generate(Builder::new().spec(spec("azure-aks.yaml")).options(options), "azure_aks");
     let (_b, chained) = generate(
@@ -364,7 +365,8 @@ fn options_and_the_chained_methods_are_the_same_settings() {
             .attribute("serde(deny_unknown_fields)")
             .replace_type("PowerState", "crate::Power")
             .client_name("AksClient")
-            .method_name("ManagedClusters_Get", "get_cluster"),
+            .method_name("ManagedClusters_Get", "get_cluster")
+            .distinct_inline_types(true),
         "azure_aks",
     );
     assert_eq!(from_options, chained);

@@ -370,3 +370,28 @@ fn corpus_snapshots() {
         insta::assert_snapshot!(format!("corpus_{name}"), source);
     }
 }
+
+/// Identical inline types are aliases of the first; `distinct_inline_types` keeps them apart,
+/// and `restsmith diff` (which compares types by name) always does.
+#[test]
+fn identical_inline_types_are_shared_unless_asked_not_to() {
+    let path = repo().join("tests/corpus/specs/shared-inline-types.yaml");
+    let spec = restsmith::load::load(&path).expect("loads");
+    let kind_of = |ir: &ApiIr, name: &str| match &ir.type_def(name).unwrap_or_else(|| panic!("{name}")).kind {
+        TypeKind::Alias(TypeRef::Named(target)) => format!("= {target}"),
+        TypeKind::Enum(_) => "enum".to_owned(),
+        TypeKind::Struct(_) => "struct".to_owned(),
+        other => format!("{other:?}"),
+    };
+    let names = ["ListIssuesResponse", "ListIssuesResponseState", "ListIssuesState", "ListLabelsState", "ListPullsResponse", "ListPullsState"];
+    let (shared, _) = ir::build(&spec, "shared").expect("IR");
+    let kinds: Vec<String> = names.iter().map(|n| kind_of(&shared, n)).collect();
+    assert_eq!(
+        kinds,
+        ["struct", "enum", "= ListIssuesResponseState", "enum", "= ListIssuesResponse", "= ListIssuesResponseState"]
+    );
+    let options = restsmith::GenerateOptions { distinct_inline_types: true, ..Default::default() };
+    let (distinct, _) = ir::build_with(&spec, "shared", &options).expect("IR");
+    let kinds: Vec<String> = names.iter().map(|n| kind_of(&distinct, n)).collect();
+    assert_eq!(kinds, ["struct", "enum", "enum", "enum", "struct", "enum"]);
+}

@@ -17,7 +17,7 @@ struct Step<'a> {
 
 /// `impl ::restsmith_runtime::ErrorBody for <name>`, if `name` is a struct.
 pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
-    let def = ir.type_def(name)?;
+    let def = ir.resolved_def(name)?;
     if let TypeKind::Union(u) = &def.kind {
         return Some(union_error_body_impl(ir, name, u));
     }
@@ -64,7 +64,7 @@ fn is_string(t: &TypeRef) -> bool {
 fn message_like(ir: &ApiIr, t: &TypeRef) -> bool {
     match t {
         TypeRef::Prim(Primitive::String) => true,
-        TypeRef::Named(n) => match ir.type_def(n).map(|d| &d.kind) {
+        TypeRef::Named(n) => match ir.resolved_def(n).map(|d| &d.kind) {
             Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| f.wire_name == "value" && is_string(&f.ty)),
             _ => false,
         },
@@ -76,7 +76,7 @@ fn find_path<'a>(ir: &'a ApiIr, name: &str, wanted: &dyn Fn(&FieldDef) -> bool, 
     if depth > 3 {
         return None;
     }
-    let TypeKind::Struct(s) = &ir.type_def(name)?.kind else { return None };
+    let TypeKind::Struct(s) = &ir.resolved_def(name)?.kind else { return None };
     if let Some(field) = s.fields.iter().find(|f| wanted(f)) {
         return Some(vec![Step { field }]);
     }
@@ -110,7 +110,7 @@ fn accessor(ir: &ApiIr, path: &[Step<'_>]) -> TokenStream {
             } else {
                 // A message object with a `value` string.
                 let value_field = match &step.field.ty {
-                    TypeRef::Named(n) => match ir.type_def(n).map(|d| &d.kind) {
+                    TypeRef::Named(n) => match ir.resolved_def(n).map(|d| &d.kind) {
                         Some(TypeKind::Struct(s)) => s.fields.iter().find(|f| f.wire_name == "value"),
                         _ => None,
                     },
@@ -143,7 +143,7 @@ fn union_error_body_impl(ir: &ApiIr, name: &str, u: &crate::ir::UnionDef) -> Tok
         let method = ident(method);
         let arms = u.variants.iter().map(|v| {
             let vname = ident(&v.rust_name);
-            let delegates = matches!(&v.ty, TypeRef::Named(n) if matches!(ir.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_))));
+            let delegates = matches!(&v.ty, TypeRef::Named(n) if matches!(ir.resolved_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_))));
             match (delegates, v.boxed) {
                 (true, true) => quote!(Self::#vname(v) => ::restsmith_runtime::ErrorBody::#method(&**v),),
                 (true, false) => quote!(Self::#vname(v) => ::restsmith_runtime::ErrorBody::#method(v),),
@@ -153,7 +153,13 @@ fn union_error_body_impl(ir: &ApiIr, name: &str, u: &crate::ir::UnionDef) -> Tok
         let unknown = u.keeps_unknown.then(|| quote!(Self::UnknownValue(v) => ::restsmith_runtime::ErrorBody::#method(v),));
         quote!(match self { #(#arms)* #unknown })
     };
-    let (code, message, request_id) = (arms("code"), arms("message"), arms("request_id"));
+    delegating_impl(&quote!(#ty), arms)
+}
+
+/// `impl ErrorBody for <ty>` whose three methods are `body("code")`, `body("message")` and
+/// `body("request_id")` (each typically a `match` delegating to the variants).
+pub fn delegating_impl(ty: &TokenStream, body: impl Fn(&str) -> TokenStream) -> TokenStream {
+    let (code, message, request_id) = (body("code"), body("message"), body("request_id"));
     quote! {
         impl ::restsmith_runtime::ErrorBody for #ty {
             fn code(&self) -> ::std::option::Option<&str> {

@@ -52,16 +52,18 @@ fn module_list(ir: &ApiIr) -> Vec<(&'static str, &'static str, bool)> {
 fn modules(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Vec<(&'static str, &'static str, bool, TokenStream)> {
     module_list(ir)
         .into_iter()
-        .map(|(name, doc, public)| {
-            let items = match name {
-                "auth" => client::auth_file(ir),
-                "client" => client::client_file(ir, plan),
-                "models" => models::models_file(ir, plan),
-                _ => operations::operations_file(ir, plan),
-            };
-            (name, doc, public, items)
-        })
+        .map(|(name, doc, public)| (name, doc, public, module_items(ir, plan, name)))
         .collect()
+}
+
+/// The items of module `name` (one of [`module_list`]'s).
+fn module_items(ir: &ApiIr, plan: Option<&features::FeaturePlan>, name: &str) -> TokenStream {
+    match name {
+        "auth" => client::auth_file(ir),
+        "client" => client::client_file(ir, plan),
+        "models" => models::models_file(ir, plan),
+        _ => operations::operations_file(ir, plan),
+    }
 }
 
 /// The cargo features of the crate, with the features-per-tag option (and operations to gate).
@@ -103,16 +105,27 @@ pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
 }
 
 fn rust_sources_with(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Result<Vec<GeneratedFile>> {
-    let mut files = vec![("src/lib.rs".to_owned(), lib_file(ir))];
-    // (lib.rs declares exactly the modules produced here.)
-    for (name, doc, _, items) in modules(ir, plan) {
+    let lib = GeneratedFile { contents: format_file(ir, "src/lib.rs", lib_file(ir))?, path: PathBuf::from("src/lib.rs") };
+    // lib.rs declares exactly the modules produced here. Each module is built and formatted on
+    // its own thread (token streams are not `Send`, so each thread makes its own): on a large
+    // API, models and operations are of similar size and formatting dominates.
+    let one = |name: &'static str, doc: &'static str| -> Result<GeneratedFile> {
+        let items = module_items(ir, plan, name);
         let doc = format!(" {doc}");
-        files.push((format!("src/{name}.rs"), quote!(#![doc = #doc] #items)));
-    }
-    files
-        .into_iter()
-        .map(|(path, tokens)| Ok(GeneratedFile { contents: format_file(ir, &path, tokens)?, path: PathBuf::from(path) }))
-        .collect()
+        let path = format!("src/{name}.rs");
+        Ok(GeneratedFile { contents: format_file(ir, &path, quote!(#![doc = #doc] #items))?, path: PathBuf::from(path) })
+    };
+    let modules = std::thread::scope(|scope| {
+        let handles: Vec<_> = module_list(ir)
+            .into_iter()
+            .map(|(name, doc, _)| scope.spawn(move || one(name, doc)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    Ok(std::iter::once(lib).chain(modules).collect())
 }
 
 /// The whole API as one file of items, for `include!` inside a module of the user's crate

@@ -31,18 +31,20 @@ pub fn error_types(ir: &ApiIr) -> Vec<String> {
         .iter()
         .flat_map(|o| o.error_type.iter().chain(o.errors.iter().filter_map(|e| e.ty.as_ref())))
         .filter_map(|t| match t {
-            TypeRef::Named(n) => Some(n.clone()),
+            // An alias (e.g. a shared type) gets its impl on the type it names.
+            TypeRef::Named(n) => Some(ir.resolved_def(n).map_or_else(|| n.clone(), |d| d.name.clone())),
             _ => None,
         })
         .collect();
     // A polymorphic error type delegates to its variants, which need the impl too.
     let mut i = 0;
     while i < names.len() {
-        if let Some(TypeKind::Union(u)) = ir.type_def(&names[i]).map(|d| &d.kind) {
+        if let Some(TypeKind::Union(u)) = ir.resolved_def(&names[i]).map(|d| &d.kind) {
             for v in &u.variants {
                 if let TypeRef::Named(n) = &v.ty {
-                    if !names.contains(n) {
-                        names.push(n.clone());
+                    let n = ir.resolved_def(n).map_or_else(|| n.clone(), |d| d.name.clone());
+                    if !names.contains(&n) {
+                        names.push(n);
                     }
                 }
             }
@@ -168,7 +170,7 @@ fn field_by_wire<'a>(s: &'a StructDef, wire: &str) -> Option<&'a FieldDef> {
 
 fn struct_of<'a>(ir: &'a ApiIr, t: &TypeRef) -> Option<&'a StructDef> {
     match t {
-        TypeRef::Named(n) => match &ir.type_def(n)?.kind {
+        TypeRef::Named(n) => match &ir.resolved_def(n)?.kind {
             TypeKind::Struct(s) => Some(s),
             _ => None,
         },

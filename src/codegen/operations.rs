@@ -303,7 +303,7 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
         return None;
     }
     let Some(Some(TypeRef::Named(page))) = op.single_success_body() else { return None };
-    let TypeKind::Struct(page_struct) = &ir.type_def(page)?.kind else { return None };
+    let TypeKind::Struct(page_struct) = &ir.resolved_def(page)?.kind else { return None };
     let items = page_struct.fields.iter().find(|f| f.wire_name == pageable.item_field)?;
     let TypeRef::List(item_type) = &items.ty else { return None };
     let item_type = type_tokens(item_type, &models_path());
@@ -925,7 +925,7 @@ fn error_enum(op: &OperationIr) -> TokenStream {
         });
         quote!(match self { #(#arms)* })
     };
-    let (code, message, request_id) = (delegate("code"), delegate("message"), delegate("request_id"));
+    let error_body_impl = super::errors::delegating_impl(&quote!(ErrorBody), delegate);
     quote! {
         /// The error bodies this operation documents, by status.
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -942,17 +942,7 @@ fn error_enum(op: &OperationIr) -> TokenStream {
                 }
             }
         }
-        impl ::restsmith_runtime::ErrorBody for ErrorBody {
-            fn code(&self) -> ::std::option::Option<&str> {
-                #code
-            }
-            fn message(&self) -> ::std::option::Option<&str> {
-                #message
-            }
-            fn request_id(&self) -> ::std::option::Option<&str> {
-                #request_id
-            }
-        }
+        #error_body_impl
     }
 }
 

@@ -238,7 +238,7 @@ impl Version {
         let spec = crate::load::load(path)?;
         // Every inline enum keeps its own type, so a new identical enum elsewhere in the spec
         // does not turn an unchanged one into an alias.
-        let options = crate::settings::GenerateOptions { distinct_inline_enums: true, ..Default::default() };
+        let options = crate::settings::GenerateOptions { distinct_inline_types: true, ..Default::default() };
         let (ir, _warnings) = crate::ir::build_with(&spec, crate_name, &options)?;
         Ok(Version::new(spec, ir))
     }

@@ -65,8 +65,9 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
         return Err(Error::SpecMany(errors.into_iter().map(|d| relocate(spec, d)).collect()));
     }
 
-    if !options.distinct_inline_enums {
+    if !options.distinct_inline_types {
         super::shared::share_identical_enums(&mut type_defs, &built.named_enums);
+        super::shared::share_identical_structs(&mut type_defs);
     }
     box_recursive_fields(&mut type_defs);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));

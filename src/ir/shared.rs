@@ -1,4 +1,4 @@
-//! Sharing identical inline enums.
+//! Sharing identical inline enums and structs.
 //!
 //! Large specs repeat the same inline enum under many properties (GitHub's description has
 //! 3,714 enums with only 637 distinct value lists: `state: [open, closed]` alone appears
@@ -7,10 +7,15 @@
 //! becomes `pub type Name = Earlier;` — same name for users, one definition for the compiler.
 //! Enums declared under `components/schemas` or named by `x-ms-enum.name` keep their own
 //! definitions (they are the API's named types); an inline enum equal to one of them aliases it.
+//!
+//! Inline structs are shared the same way once their fields are equal — names, wire names,
+//! docs, flags, defaults and types, where two field types are equal when they name the same
+//! type after aliases are followed. Sharing one struct can make others equal, so the struct
+//! pass repeats until nothing changes.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{EnumDef, TypeDef, TypeKind, TypeRef};
+use super::{EnumDef, StructDef, TypeDef, TypeKind, TypeRef};
 
 /// Whether `origin` (a JSON pointer) is a schema declared under `components/schemas` itself.
 fn is_component(origin: &str) -> bool {
@@ -65,6 +70,108 @@ pub(super) fn share_identical_enums(types: &mut [TypeDef], named: &BTreeSet<Stri
     aliases.len()
 }
 
+/// The type an alias chain ends at (`name` itself when it is no alias).
+fn resolve<'a>(by_name: &HashMap<&'a str, usize>, types: &'a [TypeDef], name: &'a str) -> &'a str {
+    let mut current = name;
+    for _ in 0..types.len() {
+        match by_name.get(current).map(|&i| &types[i].kind) {
+            Some(TypeKind::Alias(TypeRef::Named(next))) => current = next,
+            _ => break,
+        }
+    }
+    current
+}
+
+/// `t` with every named type replaced by the end of its alias chain, as text.
+fn canonical_ref(by_name: &HashMap<&str, usize>, types: &[TypeDef], t: &TypeRef, out: &mut String) {
+    match t {
+        TypeRef::Named(n) => {
+            out.push('#');
+            out.push_str(resolve(by_name, types, n));
+        }
+        TypeRef::Prim(p) => out.push_str(&format!("{p:?}")),
+        TypeRef::List(inner) => {
+            out.push_str("[");
+            canonical_ref(by_name, types, inner, out);
+            out.push(']');
+        }
+        TypeRef::Map(inner) => {
+            out.push('{');
+            canonical_ref(by_name, types, inner, out);
+            out.push('}');
+        }
+        TypeRef::Any => out.push('*'),
+    }
+}
+
+/// Everything that makes two structs interchangeable, as one string.
+fn struct_key(by_name: &HashMap<&str, usize>, types: &[TypeDef], s: &StructDef) -> String {
+    let mut key = String::new();
+    for f in &s.fields {
+        key.push_str(&format!(
+            "{:?}|{:?}|{:?}|{}{}{}{}{}|{:?}|{:?}|",
+            f.rust_name,
+            f.wire_name,
+            f.doc,
+            u8::from(f.required),
+            u8::from(f.nullable),
+            u8::from(f.read_only),
+            u8::from(f.secret),
+            u8::from(f.boxed),
+            f.discriminator_value,
+            f.default.as_ref().map(ToString::to_string),
+        ));
+        canonical_ref(by_name, types, &f.ty, &mut key);
+        key.push('\n');
+    }
+    key.push_str("additional:");
+    if let Some(t) = &s.additional_properties {
+        canonical_ref(by_name, types, t, &mut key);
+    }
+    key.push_str(&format!("|batch:{:?}", s.batch_result));
+    key
+}
+
+/// Turns every inline struct equal to an earlier one (components first, then by name) into an
+/// alias of it, repeating until no more become equal. Returns how many became aliases.
+/// `types` must be sorted by name.
+pub(super) fn share_identical_structs(types: &mut [TypeDef]) -> usize {
+    let mut total = 0;
+    loop {
+        let mut aliases: Vec<(usize, String)> = Vec::new();
+        {
+            let by_name: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+            let structs: Vec<(usize, &TypeDef, String)> = types
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| match &t.kind {
+                    TypeKind::Struct(s) => Some((i, t, struct_key(&by_name, types, s))),
+                    _ => None,
+                })
+                .collect();
+            let mut canonical: HashMap<&str, &str> = HashMap::new();
+            for (_, t, key) in structs.iter().filter(|(_, t, _)| is_component(&t.origin)) {
+                canonical.entry(key.as_str()).or_insert(t.name.as_str());
+            }
+            for (i, t, key) in structs.iter().filter(|(_, t, _)| !is_component(&t.origin)) {
+                match canonical.get(key.as_str()) {
+                    Some(first) => aliases.push((*i, (*first).to_owned())),
+                    None => {
+                        canonical.insert(key.as_str(), t.name.as_str());
+                    }
+                }
+            }
+        }
+        if aliases.is_empty() {
+            return total;
+        }
+        total += aliases.len();
+        for (i, target) in aliases {
+            types[i].kind = TypeKind::Alias(TypeRef::Named(target));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +218,53 @@ mod tests {
         // is a component and Tint is named by x-ms-enum: both stay; ZState's values are in
         // another order: its own type.
         assert_eq!(targets, [None, Some("AState"), None, Some("Colour"), None, None, None]);
+    }
+
+    fn struct_def(name: &str, origin: &str, fields: &[(&str, TypeRef)]) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            doc: None,
+            origin: origin.into(),
+            kind: TypeKind::Struct(StructDef {
+                fields: fields
+                    .iter()
+                    .map(|(n, ty)| crate::ir::FieldDef {
+                        rust_name: (*n).into(),
+                        wire_name: (*n).into(),
+                        doc: None,
+                        ty: ty.clone(),
+                        required: false,
+                        nullable: false,
+                        read_only: false,
+                        secret: false,
+                        boxed: false,
+                        discriminator_value: None,
+                        default: None,
+                    })
+                    .collect(),
+                ..StructDef::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn structs_become_equal_once_their_field_types_are_shared() {
+        let named = |n: &str| TypeRef::Named(n.into());
+        let string = TypeRef::Prim(crate::ir::Primitive::String);
+        let mut types = vec![
+            enum_def("AState", "/x/a/state", &["open", "closed"]),
+            struct_def("AStatus", "/x/a", &[("state", named("AState")), ("note", string.clone())]),
+            enum_def("BState", "/x/b/state", &["open", "closed"]),
+            struct_def("BStatus", "/x/b", &[("state", named("BState")), ("note", string.clone())]),
+            struct_def("CStatus", "/x/c", &[("state", named("BState")), ("other", string.clone())]),
+            struct_def("Wrapper1", "/x/w1", &[("items", TypeRef::List(Box::new(named("BStatus"))))]),
+            struct_def("Wrapper2", "/x/w2", &[("items", TypeRef::List(Box::new(named("AStatus"))))]),
+        ];
+        assert_eq!(share_identical_enums(&mut types, &BTreeSet::new()), 1);
+        // BStatus = AStatus once BState = AState; then Wrapper2 = Wrapper1 (a second round).
+        assert_eq!(share_identical_structs(&mut types), 2);
+        let targets: Vec<Option<&str>> = types.iter().map(target).collect();
+        assert_eq!(targets, [None, None, Some("AState"), Some("AStatus"), None, None, Some("Wrapper1")]);
     }
 
     #[test]

@@ -610,3 +610,31 @@ mod security {
         assert_eq!(header(&last(&server).await, "authorization").as_deref(), Some("Bearer t0k3n"));
     }
 }
+
+/// Identical inline enums and objects are generated once; the other names are aliases.
+#[tokio::test]
+async fn shared_inline_types() {
+    use corpus::shared_inline_types::models::{
+        ListIssuesResponse, ListIssuesState, ListLabelsState, ListPullsResponse, ListPullsResponseState, ListPullsState,
+    };
+    // The same type under every name: no conversion between them.
+    let state: ListPullsState = ListIssuesState::Closed;
+    let same_response: fn(ListIssuesResponse) -> ListPullsResponse = |response| response;
+    // An enum with other values keeps its own type.
+    assert_eq!(ListLabelsState::KNOWN.len(), 2);
+    assert_eq!(ListPullsState::KNOWN.len(), 3);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"total": 2, "state": "all"})))
+        .mount(&server)
+        .await;
+    let c = client!(shared_inline_types, server);
+    let pulls = c.list_pulls().state(state).await.expect("pulls");
+    assert_eq!(line(&last(&server).await), "GET /pulls?state=closed");
+    let pulls = same_response(pulls.body);
+    assert_eq!((pulls.total, pulls.state.clone()), (Some(2), Some(ListPullsResponseState::All)));
+    let issues = c.list_issues().state(ListPullsState::Open).await.expect("issues");
+    assert_eq!(line(&last(&server).await), "GET /issues?state=open");
+    assert_eq!(issues.body, pulls);
+}
