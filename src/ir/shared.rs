@@ -91,7 +91,7 @@ fn canonical_ref(by_name: &HashMap<&str, usize>, types: &[TypeDef], t: &TypeRef,
         }
         TypeRef::Prim(p) => out.push_str(&format!("{p:?}")),
         TypeRef::List(inner) => {
-            out.push_str("[");
+            out.push('[');
             canonical_ref(by_name, types, inner, out);
             out.push(']');
         }
