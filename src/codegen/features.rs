@@ -30,9 +30,9 @@ pub struct FeaturePlan {
 }
 
 impl FeaturePlan {
-    /// Plans the features of `ir`. `operation_tokens` gives the code of an operation (its module
-    /// and client method), scanned for the models it names.
-    pub fn new(ir: &ApiIr, operation_tokens: impl Fn(&crate::ir::OperationIr) -> TokenStream) -> Self {
+    /// The features of the tags and which operations they compile; every model is still
+    /// ungated until [`FeaturePlan::gate_models`] is called.
+    pub fn for_operations(ir: &ApiIr) -> Self {
         let mut scope = NameScope::with_reserved([FULL, ALL_MODELS, "default"]);
         let mut tag_features = BTreeMap::new();
         for op in &ir.operations {
@@ -42,8 +42,17 @@ impl FeaturePlan {
                 }
             }
         }
-        let model_names: BTreeSet<&str> = ir.types.iter().map(|t| t.name.as_str()).collect();
-        let mut operations = BTreeMap::new();
+        let operations = ir
+            .operations
+            .iter()
+            .map(|op| (op.method_name.clone(), op.tags.iter().filter_map(|t| tag_features.get(t).cloned()).collect()))
+            .collect();
+        FeaturePlan { tag_features, operations, models: BTreeMap::new() }
+    }
+
+    /// Gates each model behind the features of the operations that use it. `named[i]` holds the
+    /// models the code of `ir.operations[i]` names (see [`ModelNames::named_in`]).
+    pub fn gate_models(&mut self, ir: &ApiIr, named: &[BTreeSet<String>]) {
         // Model → features; `None` = always compiled (used by an untagged operation or by the
         // client itself).
         let mut reached: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
@@ -51,15 +60,11 @@ impl FeaturePlan {
         for name in &always_roots {
             spread(ir, name, None, &mut reached);
         }
-        for op in &ir.operations {
-            let features: BTreeSet<String> = op.tags.iter().filter_map(|t| tag_features.get(t).cloned()).collect();
-            let mut named = BTreeSet::new();
-            collect_idents(operation_tokens(op), &model_names, &mut named);
-            let gate = (!features.is_empty()).then_some(&features);
-            for name in &named {
-                spread(ir, name, gate, &mut reached);
+        for (op, named) in ir.operations.iter().zip(named) {
+            let features = self.operations.get(&op.method_name).filter(|f| !f.is_empty());
+            for name in named {
+                spread(ir, name, features, &mut reached);
             }
-            operations.insert(op.method_name.clone(), features);
         }
         let mut models = BTreeMap::new();
         for t in &ir.types {
@@ -75,7 +80,7 @@ impl FeaturePlan {
                 }
             }
         }
-        FeaturePlan { tag_features, operations, models }
+        self.models = models;
     }
 
     /// `#[cfg(...)]` for an operation's module and method (nothing when always compiled).
@@ -200,18 +205,34 @@ fn spread(ir: &ApiIr, model: &str, gate: Option<&BTreeSet<String>>, reached: &mu
     }
 }
 
-/// Every identifier in `tokens` that is the name of a model.
-fn collect_idents(tokens: TokenStream, models: &BTreeSet<&str>, out: &mut BTreeSet<String>) {
-    for tree in tokens {
-        match tree {
-            TokenTree::Ident(i) => {
-                let text = i.to_string();
-                if models.contains(text.as_str()) {
-                    out.insert(text);
+/// The names of an API's models, to find the ones a piece of generated code names.
+pub struct ModelNames<'a>(std::collections::HashSet<&'a str>);
+
+impl<'a> ModelNames<'a> {
+    /// The models of `ir`.
+    pub fn of(ir: &'a ApiIr) -> Self {
+        ModelNames(ir.types.iter().map(|t| t.name.as_str()).collect())
+    }
+
+    /// Every identifier in `tokens` that is the name of a model.
+    pub fn named_in(&self, tokens: &TokenStream) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        self.collect(tokens, &mut out);
+        out
+    }
+
+    fn collect(&self, tokens: &TokenStream, out: &mut BTreeSet<String>) {
+        for tree in tokens.clone() {
+            match tree {
+                TokenTree::Ident(i) => {
+                    let text = i.to_string();
+                    if self.0.contains(text.as_str()) {
+                        out.insert(text);
+                    }
                 }
+                TokenTree::Group(g) => self.collect(&g.stream(), out),
+                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
             }
-            TokenTree::Group(g) => collect_idents(g.stream(), models, out),
-            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
         }
     }
 }

@@ -48,33 +48,35 @@ fn module_list(ir: &ApiIr) -> Vec<(&'static str, &'static str, bool)> {
     ]
 }
 
-/// The modules of a generated API with their items: (name, doc, public, items).
-fn modules(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Vec<(&'static str, &'static str, bool, TokenStream)> {
-    module_list(ir)
-        .into_iter()
-        .map(|(name, doc, public)| (name, doc, public, module_items(ir, plan, name)))
-        .collect()
-}
-
-/// The items of module `name` (one of [`module_list`]'s).
+/// The items of module `name` (one of [`module_list`]'s). `plan` must be complete for the
+/// models; the others need only its operations' features.
 fn module_items(ir: &ApiIr, plan: Option<&features::FeaturePlan>, name: &str) -> TokenStream {
     match name {
         "auth" => client::auth_file(ir),
         "client" => client::client_file(ir, plan),
         "models" => models::models_file(ir, plan),
-        _ => operations::operations_file(ir, plan),
+        _ => operations::operations_file(ir, plan, |_| {}),
     }
 }
 
-/// The cargo features of the crate, with the features-per-tag option (and operations to gate).
-pub fn feature_plan(ir: &ApiIr) -> Option<features::FeaturePlan> {
-    (ir.options.features_per_tag && !ir.options.types_only).then(|| {
-        features::FeaturePlan::new(ir, |op| {
-            let mut tokens = operations::operation_module(ir, op);
-            tokens.extend(client::operation_method(op));
-            tokens
-        })
-    })
+/// The items of the operations module and the complete feature plan: `tags_plan` (from
+/// [`features_for_operations`]) with each model gated by the operations that name it, found
+/// in the operation modules as they are built (so they are built once).
+fn operations_and_plan(ir: &ApiIr, tags_plan: Option<features::FeaturePlan>) -> (TokenStream, Option<features::FeaturePlan>) {
+    let Some(mut plan) = tags_plan else {
+        return (operations::operations_file(ir, None, |_| {}), None);
+    };
+    let names = features::ModelNames::of(ir);
+    let mut named = Vec::with_capacity(ir.operations.len());
+    let items = operations::operations_file(ir, Some(&plan), |module| named.push(names.named_in(module)));
+    plan.gate_models(ir, &named);
+    (items, Some(plan))
+}
+
+/// The cargo features of the crate and the operations they gate, with the features-per-tag
+/// option (models are gated once the operation modules are built: [`operations_and_plan`]).
+fn features_for_operations(ir: &ApiIr) -> Option<features::FeaturePlan> {
+    (ir.options.features_per_tag && !ir.options.types_only).then(|| features::FeaturePlan::for_operations(ir))
 }
 
 /// `pub use client::Client;` (renamed by the client-name option), unless types-only.
@@ -101,24 +103,52 @@ fn allowed_lints(ir: &ApiIr) -> TokenStream {
 /// The Rust sources of a crate for `ir`: `src/lib.rs`, `src/models.rs`, `src/operations.rs`,
 /// `src/client.rs`, `src/auth.rs`.
 pub fn rust_sources(ir: &ApiIr) -> Result<Vec<GeneratedFile>> {
-    rust_sources_with(ir, feature_plan(ir).as_ref())
+    rust_sources_with(ir, features_for_operations(ir).as_ref())
 }
 
-fn rust_sources_with(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Result<Vec<GeneratedFile>> {
+/// The Rust sources, `tags_plan` from [`features_for_operations`].
+fn rust_sources_with(ir: &ApiIr, tags_plan: Option<&features::FeaturePlan>) -> Result<Vec<GeneratedFile>> {
     let lib = GeneratedFile { contents: format_file(ir, "src/lib.rs", lib_file(ir))?, path: PathBuf::from("src/lib.rs") };
     // lib.rs declares exactly the modules produced here. Each module is built and formatted on
     // its own thread (token streams are not `Send`, so each thread makes its own): on a large
-    // API, models and operations are of similar size and formatting dominates.
-    let one = |name: &'static str, doc: &'static str| -> Result<GeneratedFile> {
-        let items = module_items(ir, plan, name);
-        let doc = format!(" {doc}");
-        let path = format!("src/{name}.rs");
-        Ok(GeneratedFile { contents: format_file(ir, &path, quote!(#![doc = #doc] #items))?, path: PathBuf::from(path) })
-    };
+    // API, models and operations are of similar size and formatting dominates. With features
+    // per tag, the models thread waits for the plan the operations thread completes.
+    let (plan_sender, plan_receiver) = std::sync::mpsc::channel::<features::FeaturePlan>();
+    let mut plan_sender = Some(plan_sender);
+    let mut plan_receiver = Some(plan_receiver);
     let modules = std::thread::scope(|scope| {
         let handles: Vec<_> = module_list(ir)
             .into_iter()
-            .map(|(name, doc, _)| scope.spawn(move || one(name, doc)))
+            .map(|(name, doc, _)| {
+                let sender = if name == "operations" { plan_sender.take() } else { None };
+                let receiver = if name == "models" { plan_receiver.take() } else { None };
+                scope.spawn(move || -> Result<GeneratedFile> {
+                    let items = match name {
+                        "operations" => {
+                            let (items, plan) = operations_and_plan(ir, tags_plan.cloned());
+                            if let (Some(plan), Some(sender)) = (plan, sender) {
+                                // The models thread may have failed already: nothing to tell it.
+                                let _ = sender.send(plan);
+                            }
+                            items
+                        }
+                        "models" => match (tags_plan, receiver) {
+                            (Some(_), Some(receiver)) => {
+                                let plan = receiver.recv().map_err(|_| Error::Internal {
+                                    what: format!("models of `{}`", ir.crate_name),
+                                    message: "the operations module was not built".into(),
+                                })?;
+                                models::models_file(ir, Some(&plan))
+                            }
+                            _ => models::models_file(ir, None),
+                        },
+                        _ => module_items(ir, tags_plan, name),
+                    };
+                    let doc = format!(" {doc}");
+                    let path = format!("src/{name}.rs");
+                    Ok(GeneratedFile { contents: format_file(ir, &path, quote!(#![doc = #doc] #items))?, path: PathBuf::from(path) })
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -132,17 +162,30 @@ fn rust_sources_with(ir: &ApiIr, plan: Option<&features::FeaturePlan>) -> Result
 /// (the `build.rs` flow). Paths inside are relative, so it works wherever it is mounted.
 pub fn module_source(ir: &ApiIr) -> Result<String> {
     let lints = allowed_lints(ir);
-    let plan = feature_plan(ir);
-    let modules = modules(ir, plan.as_ref()).into_iter().map(|(name, doc, public, items)| {
-        let name = rust::ident(name);
-        let doc = format!(" {doc}");
-        let vis = if public { quote!(pub) } else { TokenStream::new() };
-        quote! {
-            #[doc = #doc]
-            #[allow(#lints)]
-            #vis mod #name { #items }
-        }
-    });
+    // The operations first: they complete the feature plan the models need.
+    let (operation_items, plan) = if ir.options.types_only {
+        (TokenStream::new(), None)
+    } else {
+        operations_and_plan(ir, features_for_operations(ir))
+    };
+    let mut operation_items = Some(operation_items);
+    let modules: Vec<TokenStream> = module_list(ir)
+        .into_iter()
+        .map(|(name, doc, public)| {
+            let items = match name {
+                "operations" => operation_items.take().unwrap_or_default(),
+                _ => module_items(ir, plan.as_ref(), name),
+            };
+            let name = rust::ident(name);
+            let doc = format!(" {doc}");
+            let vis = if public { quote!(pub) } else { TokenStream::new() };
+            quote! {
+                #[doc = #doc]
+                #[allow(#lints)]
+                #vis mod #name { #items }
+            }
+        })
+        .collect();
     let error = error_alias(ir);
     let export = client_export(ir);
     format_file(ir, "module", quote! {
@@ -165,7 +208,8 @@ fn error_alias(ir: &ApiIr) -> TokenStream {
 
 /// Every file of a crate for `ir`: the Rust sources plus `Cargo.toml` and `README.md`.
 pub fn crate_files(ir: &ApiIr, layout: &CrateLayout) -> Result<Vec<GeneratedFile>> {
-    let plan = feature_plan(ir);
+    // Cargo.toml's features table needs only the tags' features.
+    let plan = features_for_operations(ir);
     let mut files = templates::crate_files(ir, layout, plan.as_ref());
     files.extend(rust_sources_with(ir, plan.as_ref())?);
     Ok(files)

@@ -10,10 +10,12 @@ use crate::ir::{
     ApiIr, BodyKind, HeaderIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, Primitive, TypeKind, TypeRef,
 };
 
-/// Tokens of the whole operations module.
-pub fn operations_file(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
+/// Tokens of the whole operations module. `inspect` sees the module of each operation, in
+/// the order of `ir.operations` (the feature plan scans them for the models they name).
+pub fn operations_file(ir: &ApiIr, plan: Option<&FeaturePlan>, mut inspect: impl FnMut(&TokenStream)) -> TokenStream {
     let modules = ir.operations.iter().map(|op| {
         let module = operation_module(ir, op);
+        inspect(&module);
         match plan {
             Some(plan) => {
                 let cfg = plan.operation_cfg(&op.method_name);
