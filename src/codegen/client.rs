@@ -228,6 +228,7 @@ pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
         #doc
         #deprecated
         #too_many
+        #[inline]
         pub fn #name(&self, #(#all_args),*) -> super::operations::#module::RequestBuilder<'_> {
             super::operations::#module::RequestBuilder::new(self, #(#all_pass),*)
         }

@@ -30,6 +30,7 @@ pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
     let request_id_body = request_id.map(|path| accessor(ir, &path));
     let request_id_fn = request_id_body.map(|body| {
         quote! {
+            #[inline]
             fn request_id(&self) -> ::std::option::Option<&str> {
                 #body
             }
@@ -40,9 +41,11 @@ pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
     let ty = ident(name);
     Some(quote! {
         impl ::restsmith_runtime::ErrorBody for #ty {
+            #[inline]
             fn code(&self) -> ::std::option::Option<&str> {
                 #code_body
             }
+            #[inline]
             fn message(&self) -> ::std::option::Option<&str> {
                 #message_body
             }
@@ -162,12 +165,15 @@ pub fn delegating_impl(ty: &TokenStream, body: impl Fn(&str) -> TokenStream) -> 
     let (code, message, request_id) = (body("code"), body("message"), body("request_id"));
     quote! {
         impl ::restsmith_runtime::ErrorBody for #ty {
+            #[inline]
             fn code(&self) -> ::std::option::Option<&str> {
                 #code
             }
+            #[inline]
             fn message(&self) -> ::std::option::Option<&str> {
                 #message
             }
+            #[inline]
             fn request_id(&self) -> ::std::option::Option<&str> {
                 #request_id
             }

@@ -176,6 +176,7 @@ pub fn lro_items(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
+        #[inline]
         pub fn resume(client: &super::super::client::Client, token: &str) -> ::std::result::Result<#poller, #error> {
             #body
         }

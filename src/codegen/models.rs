@@ -341,6 +341,7 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) ->
     let default_impl = (args.is_empty() && (!required.is_empty() || has_defaults)).then(|| {
         quote! {
             impl ::std::default::Default for #name_ident {
+                #[inline]
                 fn default() -> Self {
                     Self::new()
                 }
@@ -351,6 +352,7 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) ->
         impl #name_ident {
             #[doc = #doc]
             #too_many
+            #[inline]
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* #additional }
             }
@@ -424,6 +426,7 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
         quote! {
             impl ::std::convert::From<i64> for #name_ident {
                 #[doc = #from_doc]
+                #[inline]
                 fn from(value: i64) -> Self {
                     #unknown_from
                 }
@@ -441,12 +444,14 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             /// The known values.
             pub const KNOWN: [Self; #count] = [#(#all),*];
             /// The value as sent on the wire.
+            #[inline]
             pub fn value(&self) -> i64 {
                 match self {
                     #(#to_value)*
                     #unknown_to
                 }
             }
+            #[inline]
             fn known(value: i64) -> ::std::option::Option<Self> {
                 match value {
                     #(#from_value)*
@@ -456,6 +461,7 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
         }
         #from_impl
         impl ::std::fmt::Display for #name_ident {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.value(), f)
             }
@@ -525,6 +531,7 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 /// The known values.
                 pub const KNOWN: [Self; #count] = [#(#all),*];
                 /// The value as sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(#as_str_arms)*
@@ -533,17 +540,20 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 }
             }
             impl ::std::convert::From<&str> for #name_ident {
+                #[inline]
                 fn from(value: &str) -> Self {
                     #from_body
                 }
             }
             impl ::std::str::FromStr for #name_ident {
                 type Err = ::std::convert::Infallible;
+                #[inline]
                 fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                     ::std::result::Result::Ok(Self::from(value))
                 }
             }
             impl ::std::fmt::Display for #name_ident {
+                #[inline]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
                 }
@@ -577,6 +587,7 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 /// Every value.
                 pub const KNOWN: [Self; #count] = [#(#all),*];
                 /// The value as sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(#as_str_arms)*
@@ -584,6 +595,7 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 }
             }
             impl ::std::fmt::Display for #name_ident {
+                #[inline]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
                 }

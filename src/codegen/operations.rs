@@ -213,6 +213,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let doc = format!(" Sends `{header}: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.");
         setters.push(quote! {
             #[doc = #doc]
+            #[inline]
             pub fn client_request_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.client_request_id = ::std::option::Option::Some(value.into());
                 self
@@ -229,6 +230,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let doc = lines_to_doc(&param_doc(p));
         setters.push(quote! {
             #doc
+            #[inline]
             pub fn #name(mut self, value: #arg_ty) -> Self {
                 self.#name = ::std::option::Option::Some(#conv);
                 self
@@ -244,6 +246,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let value = if conv { quote!(value.into()) } else { quote!(value) };
         setters.push(quote! {
             #doc
+            #[inline]
             pub fn body(mut self, value: #arg_ty) -> Self {
                 self.body = ::std::option::Option::Some(#value);
                 self
@@ -274,6 +277,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 
         impl<'a> RequestBuilder<'a> {
             #too_many
+            #[inline]
             pub(crate) fn new(client: &'a super::super::client::Client, #(#ctor_args),*) -> Self {
                 Self { client, #(#ctor_inits)* }
             }
@@ -281,6 +285,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             #(#setters)*
 
             #[doc = #send_doc]
+            #[inline]
             pub async fn send(self) -> ::std::result::Result<#output, #error> {
                 #send_body
             }
@@ -291,6 +296,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
             type Output = ::std::result::Result<#output, #error>;
             type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }
@@ -331,6 +337,7 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
     let (captures, next) = next_page_fetch(ir, op, pageable, &page_type, &error_body);
     Some(quote! {
         #[doc = #doc]
+        #[inline]
         pub fn into_stream(self) -> ::restsmith_runtime::pager::ItemStream<'a, #item_type, #error_body> {
             let client = self.client;
             #(#captures)*
@@ -936,6 +943,7 @@ fn error_enum(op: &OperationIr) -> TokenStream {
         }
         impl ErrorBody {
             /// Decodes the body of an error response with the type its status documents.
+            #[inline]
             pub fn decode(status: ::restsmith_runtime::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
                 #[allow(unreachable_patterns)]
                 match status.as_u16() {
@@ -1162,6 +1170,7 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
 
         impl Headers {
+            #[inline]
             fn from_response(#response_param: &::restsmith_runtime::RawResponse) -> Self {
                 Self { #(#header_inits)* }
             }

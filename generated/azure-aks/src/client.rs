@@ -67,6 +67,7 @@ impl Client {
     /// Arguments:
     /// - `resource_group_name` (path `resourceGroupName`): The name of the resource group. The name is case insensitive.
     /// - `resource_name` (path `resourceName`): The name of the managed cluster resource.
+    #[inline]
     pub fn managed_clusters_abort_latest_operation(
         &self,
         resource_group_name: impl ::std::convert::Into<::std::string::String>,
@@ -87,6 +88,7 @@ impl Client {
     /// Arguments:
     /// - `resource_group_name` (path `resourceGroupName`): The name of the resource group. The name is case insensitive.
     /// - `resource_name` (path `resourceName`): The name of the managed cluster resource.
+    #[inline]
     pub fn managed_clusters_get(
         &self,
         resource_group_name: impl ::std::convert::Into<::std::string::String>,

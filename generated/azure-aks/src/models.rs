@@ -17,6 +17,7 @@ pub struct CloudError {
 }
 impl CloudError {
     /// A `CloudError` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             error: ::std::option::Option::None,
@@ -49,6 +50,7 @@ pub struct CloudErrorBody {
 }
 impl CloudErrorBody {
     /// A `CloudErrorBody` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -86,6 +88,7 @@ impl Code {
     /// The known values.
     pub const KNOWN: [Self; 2usize] = [Self::Running, Self::Stopped];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "Running",
@@ -95,6 +98,7 @@ impl Code {
     }
 }
 impl ::std::convert::From<&str> for Code {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Running" => Self::Running,
@@ -105,11 +109,13 @@ impl ::std::convert::From<&str> for Code {
 }
 impl ::std::str::FromStr for Code {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Code {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -165,6 +171,7 @@ impl CreatedByType {
         Self::Key,
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "User",
@@ -176,6 +183,7 @@ impl CreatedByType {
     }
 }
 impl ::std::convert::From<&str> for CreatedByType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "User" => Self::User,
@@ -188,11 +196,13 @@ impl ::std::convert::From<&str> for CreatedByType {
 }
 impl ::std::str::FromStr for CreatedByType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CreatedByType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -262,6 +272,7 @@ pub struct ManagedCluster {
 }
 impl ManagedCluster {
     /// A `ManagedCluster` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(location: ::std::string::String) -> Self {
         Self {
             id: ::std::option::Option::None,
@@ -335,6 +346,7 @@ pub struct ManagedClusterProperties {
 }
 impl ManagedClusterProperties {
     /// A `ManagedClusterProperties` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             provisioning_state: ::std::option::Option::None,
@@ -364,6 +376,7 @@ pub struct PowerState {
 }
 impl PowerState {
     /// A `PowerState` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -432,6 +445,7 @@ pub struct SystemData {
 }
 impl SystemData {
     /// A `SystemData` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             created_by: ::std::option::Option::None,
@@ -444,9 +458,11 @@ impl SystemData {
     }
 }
 impl ::restsmith_runtime::ErrorBody for CloudError {
+    #[inline]
     fn code(&self) -> ::std::option::Option<&str> {
         self.error.as_ref()?.code.as_deref()
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         self.error.as_ref()?.message.as_deref()
     }

@@ -19,6 +19,7 @@ pub mod managed_clusters_abort_latest_operation {
         client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(
             client: &'a super::super::client::Client,
             resource_group_name: impl ::std::convert::Into<::std::string::String>,
@@ -32,6 +33,7 @@ pub mod managed_clusters_abort_latest_operation {
             }
         }
         /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
+        #[inline]
         pub fn client_request_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -40,6 +42,7 @@ pub mod managed_clusters_abort_latest_operation {
             self
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
+        #[inline]
         pub async fn send(
             self,
         ) -> ::std::result::Result<
@@ -123,11 +126,13 @@ pub mod managed_clusters_abort_latest_operation {
             super::super::Error,
         >;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
     /// Continues polling a [`Client::managed_clusters_abort_latest_operation`](super::super::client::Client::managed_clusters_abort_latest_operation) operation from `Poller::resume_token`, e.g. in another process.
+    #[inline]
     pub fn resume(
         client: &super::super::client::Client,
         token: &str,
@@ -161,6 +166,7 @@ pub mod managed_clusters_get {
         client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(
             client: &'a super::super::client::Client,
             resource_group_name: impl ::std::convert::Into<::std::string::String>,
@@ -174,6 +180,7 @@ pub mod managed_clusters_get {
             }
         }
         /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
+        #[inline]
         pub fn client_request_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -182,6 +189,7 @@ pub mod managed_clusters_get {
             self
         }
         ///Sends the request and decodes the response.
+        #[inline]
         pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
             {
                 let value = &self.resource_group_name;
@@ -247,6 +255,7 @@ pub mod managed_clusters_get {
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -277,6 +286,7 @@ pub mod managed_clusters_get {
     #[non_exhaustive]
     pub struct Headers {}
     impl Headers {
+        #[inline]
         fn from_response(_response: &::restsmith_runtime::RawResponse) -> Self {
             Self {}
         }

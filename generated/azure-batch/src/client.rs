@@ -56,6 +56,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `thumbprint` (path `thumbprint`): The thumbprint of the Certificate being deleted. (The pattern, 40 hexadecimal digits of a SHA-1 thumbprint, is a restsmith addition.)
+    #[inline]
     pub fn certificate_cancel_deletion(
         &self,
         thumbprint: impl ::std::convert::Into<::std::string::String>,

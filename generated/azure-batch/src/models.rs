@@ -23,6 +23,7 @@ pub struct BatchError {
 }
 impl BatchError {
     /// A `BatchError` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -51,6 +52,7 @@ pub struct BatchErrorDetail {
 }
 impl BatchErrorDetail {
     /// A `BatchErrorDetail` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             key: ::std::option::Option::None,
@@ -78,6 +80,7 @@ pub struct ErrorMessage {
 }
 impl ErrorMessage {
     /// A `ErrorMessage` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lang: ::std::option::Option::None,
@@ -86,9 +89,11 @@ impl ErrorMessage {
     }
 }
 impl ::restsmith_runtime::ErrorBody for BatchError {
+    #[inline]
     fn code(&self) -> ::std::option::Option<&str> {
         self.code.as_deref()
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_ref().and_then(|m| m.value.as_deref())
     }

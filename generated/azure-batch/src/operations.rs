@@ -23,6 +23,7 @@ pub mod certificate_cancel_deletion {
         >,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(
             client: &'a super::super::client::Client,
             thumbprint: impl ::std::convert::Into<::std::string::String>,
@@ -39,11 +40,13 @@ pub mod certificate_cancel_deletion {
         /// The maximum time that the server can spend processing the request, in seconds. The default is 30 seconds.
         ///
         /// Constraints: server default `30`.
+        #[inline]
         pub fn timeout(mut self, value: i32) -> Self {
             self.timeout = ::std::option::Option::Some(value);
             self
         }
         /// The caller-generated request identity, in the form of a GUID with no decoration such as curly braces, e.g. 9C4D50EE-2D56-4CD3-8152-34347DC9F2B0.
+        #[inline]
         pub fn client_request_id(
             mut self,
             value: ::restsmith_runtime::uuid::Uuid,
@@ -54,11 +57,13 @@ pub mod certificate_cancel_deletion {
         /// Whether the server should return the client-request-id in the response.
         ///
         /// Constraints: server default `false`.
+        #[inline]
         pub fn return_client_request_id(mut self, value: bool) -> Self {
             self.return_client_request_id = ::std::option::Option::Some(value);
             self
         }
         /// The time the request was issued. Client libraries typically set this to the current system clock time; set it explicitly if you are calling the REST API directly.
+        #[inline]
         pub fn ocp_date(
             mut self,
             value: ::restsmith_runtime::chrono::DateTime<
@@ -69,6 +74,7 @@ pub mod certificate_cancel_deletion {
             self
         }
         ///Sends the request and decodes the response.
+        #[inline]
         pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
             {
                 let value = &self.thumbprint;
@@ -122,6 +128,7 @@ pub mod certificate_cancel_deletion {
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -165,6 +172,7 @@ pub mod certificate_cancel_deletion {
         pub data_service_id: ::std::option::Option<::std::string::String>,
     }
     impl Headers {
+        #[inline]
         fn from_response(response: &::restsmith_runtime::RawResponse) -> Self {
             Self {
                 client_request_id: response

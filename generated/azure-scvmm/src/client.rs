@@ -57,6 +57,7 @@ impl Client {
     /// Arguments:
     /// - `resource_uri` (path `resourceUri`): The fully qualified Azure Resource manager identifier of the resource.
     /// - `body`: The content of the action request
+    #[inline]
     pub fn virtual_machine_instances_delete_checkpoint(
         &self,
         resource_uri: impl ::std::convert::Into<::std::string::String>,

@@ -28,6 +28,7 @@ pub struct ErrorAdditionalInfo {
 }
 impl ErrorAdditionalInfo {
     /// A `ErrorAdditionalInfo` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             type_: ::std::option::Option::None,
@@ -80,6 +81,7 @@ pub struct ErrorDetail {
 }
 impl ErrorDetail {
     /// A `ErrorDetail` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -106,6 +108,7 @@ pub struct ErrorResponse {
 }
 impl ErrorResponse {
     /// A `ErrorResponse` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             error: ::std::option::Option::None,
@@ -129,6 +132,7 @@ pub struct VirtualMachineDeleteCheckpoint {
 }
 impl VirtualMachineDeleteCheckpoint {
     /// A `VirtualMachineDeleteCheckpoint` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             id: ::std::option::Option::None,
@@ -136,9 +140,11 @@ impl VirtualMachineDeleteCheckpoint {
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorResponse {
+    #[inline]
     fn code(&self) -> ::std::option::Option<&str> {
         self.error.as_ref()?.code.as_deref()
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         self.error.as_ref()?.message.as_deref()
     }

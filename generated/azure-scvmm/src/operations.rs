@@ -19,6 +19,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
         client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(
             client: &'a super::super::client::Client,
             resource_uri: impl ::std::convert::Into<::std::string::String>,
@@ -32,6 +33,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
             }
         }
         /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
+        #[inline]
         pub fn client_request_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -40,6 +42,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
             self
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
+        #[inline]
         pub async fn send(
             self,
         ) -> ::std::result::Result<
@@ -98,11 +101,13 @@ pub mod virtual_machine_instances_delete_checkpoint {
             super::super::Error,
         >;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
     /// Continues polling a [`Client::virtual_machine_instances_delete_checkpoint`](super::super::client::Client::virtual_machine_instances_delete_checkpoint) operation from `Poller::resume_token`, e.g. in another process.
+    #[inline]
     pub fn resume(
         client: &super::super::client::Client,
         token: &str,

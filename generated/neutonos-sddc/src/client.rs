@@ -61,6 +61,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `id` (path `id`): ID of the virtual machine snapshot.
+    #[inline]
     pub fn get_vm_snap(
         &self,
         id: i64,
@@ -76,6 +77,7 @@ impl Client {
     /// Arguments:
     /// - `id` (path `id`): ID of the virtual machine snapshot.
     /// - `body`: the request body.
+    #[inline]
     pub fn update_vm_snap(
         &self,
         id: i64,

@@ -23,6 +23,7 @@ pub struct Error {
 }
 impl Error {
     /// A `Error` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(message: ::std::string::String) -> Self {
         Self {
             message,
@@ -61,6 +62,7 @@ pub struct NullTime {
 }
 impl NullTime {
     /// A `NullTime` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             time: ::std::option::Option::None,
@@ -126,6 +128,7 @@ pub struct ResourceMeta {
 }
 impl ResourceMeta {
     /// A `ResourceMeta` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         created_at: ::restsmith_runtime::chrono::DateTime<
             ::restsmith_runtime::chrono::Utc,
@@ -171,6 +174,7 @@ pub struct ResourceMetaLabel {
 }
 impl ResourceMetaLabel {
     /// A `ResourceMetaLabel` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             label_key_id: ::std::option::Option::None,
@@ -199,6 +203,7 @@ pub struct ResourceMetaState {
 }
 impl ResourceMetaState {
     /// A `ResourceMetaState` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             state: ::std::option::Option::None,
@@ -226,6 +231,7 @@ pub struct ResourceMetaStateDiffFields {
 }
 impl ResourceMetaStateDiffFields {
     /// A `ResourceMetaStateDiffFields` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             reconciling: ::std::option::Option::None,
@@ -249,6 +255,7 @@ pub struct VmSnap {
 }
 impl VmSnap {
     /// A `VmSnap` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(metadata: ResourceMeta, spec: VmSnapSpec, status: VmSnapStatus) -> Self {
         Self { metadata, spec, status }
     }
@@ -349,6 +356,7 @@ pub struct VmSnapSpec {
 impl VmSnapSpec {
     /// A `VmSnapSpec` with its required fields; optional fields start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         bios: ::std::string::String,
         core_num_per_socket: i64,
@@ -446,6 +454,7 @@ pub struct VmSnapStatus {
 }
 impl VmSnapStatus {
     /// A `VmSnapStatus` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         created_at: ::restsmith_runtime::chrono::DateTime<
             ::restsmith_runtime::chrono::Utc,
@@ -484,6 +493,7 @@ pub struct VmSnapUpdateRequest {
 }
 impl VmSnapUpdateRequest {
     /// A `VmSnapUpdateRequest` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             spec: ::std::option::Option::None,
@@ -510,6 +520,7 @@ pub struct VmSnapUpdateSpec {
 }
 impl VmSnapUpdateSpec {
     /// A `VmSnapUpdateSpec` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             description: ::std::option::Option::None,
@@ -518,9 +529,11 @@ impl VmSnapUpdateSpec {
     }
 }
 impl ::restsmith_runtime::ErrorBody for Error {
+    #[inline]
     fn code(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.message.as_str())
     }

@@ -17,10 +17,12 @@ pub mod get_vm_snap {
         id: i64,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(client: &'a super::super::client::Client, id: i64) -> Self {
             Self { client, id }
         }
         ///Sends the request and decodes the response.
+        #[inline]
         pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
             let mut path = ::std::string::String::new();
             path.push_str("/vm-snaps/");
@@ -49,6 +51,7 @@ pub mod get_vm_snap {
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -79,6 +82,7 @@ pub mod get_vm_snap {
     #[non_exhaustive]
     pub struct Headers {}
     impl Headers {
+        #[inline]
         fn from_response(_response: &::restsmith_runtime::RawResponse) -> Self {
             Self {}
         }
@@ -101,6 +105,7 @@ pub mod update_vm_snap {
         body: super::super::models::VmSnapUpdateRequest,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(
             client: &'a super::super::client::Client,
             id: i64,
@@ -109,6 +114,7 @@ pub mod update_vm_snap {
             Self { client, id, body }
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
+        #[inline]
         pub async fn send(
             self,
         ) -> ::std::result::Result<
@@ -189,11 +195,13 @@ pub mod update_vm_snap {
             super::super::Error,
         >;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
     /// Continues polling a [`Client::update_vm_snap`](super::super::client::Client::update_vm_snap) operation from `Poller::resume_token`, e.g. in another process.
+    #[inline]
     pub fn resume(
         client: &super::super::client::Client,
         token: &str,

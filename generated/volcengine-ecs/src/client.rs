@@ -61,6 +61,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `image_ids` (query `ImageIds`): IDs of the custom images to delete, at most 100. Call DescribeImages with Visibility=private to look up custom image IDs. Sent as ImageIds.N, where N (from 1) is the position of the image in the list, e.g. ImageIds.1=image-ebgy1og99tfct0******&ImageIds.2=image-2asdv4n6ay3vj0******.
+    #[inline]
     pub fn delete_images(
         &self,
         image_ids: impl ::std::iter::IntoIterator<

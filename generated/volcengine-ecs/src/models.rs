@@ -22,6 +22,7 @@ pub struct DeleteImagesResponse {
 }
 impl DeleteImagesResponse {
     /// A `DeleteImagesResponse` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(response_metadata: ResponseMetadata) -> Self {
         Self {
             response_metadata,
@@ -50,6 +51,7 @@ pub struct DeleteImagesResult {
 }
 impl DeleteImagesResult {
     /// A `DeleteImagesResult` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             operation_details: ::std::option::Option::None,
@@ -92,6 +94,7 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(response_metadata: ErrorResponseMetadata) -> Self {
         Self { response_metadata }
     }
@@ -142,6 +145,7 @@ pub struct ErrorResponseMetadata {
 }
 impl ErrorResponseMetadata {
     /// A `ErrorResponseMetadata` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(request_id: ::std::string::String) -> Self {
         Self {
             request_id,
@@ -180,6 +184,7 @@ pub struct OperationDetail {
 }
 impl OperationDetail {
     /// A `OperationDetail` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             image_id: ::std::option::Option::None,
@@ -215,6 +220,7 @@ pub struct OperationError {
 }
 impl OperationError {
     /// A `OperationError` with every optional field unset.
+    #[inline]
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
@@ -248,6 +254,7 @@ pub struct ResponseError {
 }
 impl ResponseError {
     /// A `ResponseError` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(code: ::std::string::String, message: ::std::string::String) -> Self {
         Self {
             code,
@@ -306,6 +313,7 @@ pub struct ResponseMetadata {
 }
 impl ResponseMetadata {
     /// A `ResponseMetadata` with its required fields; optional fields start unset.
+    #[inline]
     pub fn new(request_id: ::std::string::String) -> Self {
         Self {
             request_id,
@@ -318,14 +326,17 @@ impl ResponseMetadata {
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {
+    #[inline]
     fn code(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.response_metadata.error.as_ref()?.code.as_str())
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(
             self.response_metadata.error.as_ref()?.message.as_str(),
         )
     }
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.response_metadata.request_id.as_str())
     }

@@ -18,6 +18,7 @@ pub mod delete_images {
         delete_binded_snapshots: ::std::option::Option<bool>,
     }
     impl<'a> RequestBuilder<'a> {
+        #[inline]
         pub(crate) fn new(
             client: &'a super::super::client::Client,
             image_ids: impl ::std::iter::IntoIterator<
@@ -36,11 +37,13 @@ pub mod delete_images {
         /// Whether to also delete the snapshots (or snapshot consistency groups) created with the image. true (default): delete them; false: keep them. (Source: PROTOCOLS.md §6.1 \[S18\]; not shown on the seed copy of the page.)
         ///
         /// Constraints: server default `true`.
+        #[inline]
         pub fn delete_binded_snapshots(mut self, value: bool) -> Self {
             self.delete_binded_snapshots = ::std::option::Option::Some(value);
             self
         }
         ///Sends the request and decodes the response.
+        #[inline]
         pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
             {
                 let value = &self.image_ids;
@@ -92,6 +95,7 @@ pub mod delete_images {
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
@@ -122,6 +126,7 @@ pub mod delete_images {
     #[non_exhaustive]
     pub struct Headers {}
     impl Headers {
+        #[inline]
         fn from_response(_response: &::restsmith_runtime::RawResponse) -> Self {
             Self {}
         }

@@ -16,6 +16,9 @@ use std::time::Instant;
 
 use restsmith::codegen::{crate_files, CrateLayout};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
