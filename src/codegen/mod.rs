@@ -134,11 +134,13 @@ fn rust_sources_with(ir: &ApiIr, tags_plan: Option<&features::FeaturePlan>) -> R
                         }
                         "models" => match (tags_plan, receiver) {
                             (Some(_), Some(receiver)) => {
+                                // Build the models while the operations thread completes the plan.
+                                let items = models::model_items(ir);
                                 let plan = receiver.recv().map_err(|_| Error::Internal {
                                     what: format!("models of `{}`", ir.crate_name),
                                     message: "the operations module was not built".into(),
                                 })?;
-                                models::models_file(ir, Some(&plan))
+                                models::gated_models_file(ir, items, Some(&plan))
                             }
                             _ => models::models_file(ir, None),
                         },

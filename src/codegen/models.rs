@@ -10,16 +10,30 @@ use crate::ir::{ApiIr, EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeK
 
 /// Tokens of the whole models module.
 pub fn models_file(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
-    let gate = |name: &str, items: TokenStream| match plan {
-        Some(plan) => super::features::gate_items(items, &plan.model_cfg(name)),
+    gated_models_file(ir, model_items(ir), plan)
+}
+
+/// The items of every model, not yet gated by features: (model name, items), the types in
+/// `ir.types` order, then the error-body impls.
+pub fn model_items(ir: &ApiIr) -> Vec<(String, TokenStream)> {
+    let items = ir.types.iter().map(|t| (t.name.clone(), type_item(ir, t)));
+    let error_impls = error_types(ir).into_iter().filter_map(|name| {
+        let items = error_body_impl(ir, &name)?;
+        Some((name, items))
+    });
+    items.chain(error_impls).collect()
+}
+
+/// The models module from [`model_items`], each model's items gated by the features that
+/// compile it (with features per tag).
+pub fn gated_models_file(ir: &ApiIr, items: Vec<(String, TokenStream)>, plan: Option<&FeaturePlan>) -> TokenStream {
+    let items = items.into_iter().map(|(name, items)| match plan {
+        Some(plan) => super::features::gate_items(items, &plan.model_cfg(&name)),
         None => items,
-    };
-    let items = ir.types.iter().map(|t| gate(&t.name, type_item(ir, t)));
-    let error_impls = error_types(ir).into_iter().filter_map(|name| Some(gate(&name, error_body_impl(ir, &name)?)));
+    });
     let tests = example_tests(ir, plan);
     quote! {
         #(#items)*
-        #(#error_impls)*
         #tests
     }
 }

@@ -38,32 +38,40 @@ fn key(e: &EnumDef) -> EnumKey<'_> {
     )
 }
 
+/// The aliases that make every type `key` gives a key equal to an earlier one's: (index of the
+/// type, name of the earlier one). Declared types come first (and never become aliases), then
+/// the others in `types` order; a type without a key takes no part.
+fn duplicates<'a, K: std::hash::Hash + Eq>(
+    types: &'a [TypeDef],
+    declared: impl Fn(&TypeDef) -> bool,
+    key: impl Fn(usize, &'a TypeDef) -> Option<K>,
+) -> Vec<(usize, String)> {
+    let keyed: Vec<(usize, &TypeDef, K)> = types.iter().enumerate().filter_map(|(i, t)| Some((i, t, key(i, t)?))).collect();
+    let mut canonical: HashMap<&K, &str> = HashMap::new();
+    for (_, t, key) in keyed.iter().filter(|(_, t, _)| declared(t)) {
+        canonical.entry(key).or_insert(t.name.as_str());
+    }
+    let mut aliases = Vec::new();
+    for (i, t, key) in keyed.iter().filter(|(_, t, _)| !declared(t)) {
+        match canonical.get(key) {
+            Some(first) => aliases.push((*i, (*first).to_owned())),
+            None => {
+                canonical.insert(key, t.name.as_str());
+            }
+        }
+    }
+    aliases
+}
+
 /// Turns every inline enum equal to an earlier one (declared ones first, then by name) into an
 /// alias of it. `named` lists the enums named by `x-ms-enum.name`, which count as declared.
 /// Returns how many became aliases. `types` must be sorted by name.
 pub(super) fn share_identical_enums(types: &mut [TypeDef], named: &BTreeSet<String>) -> usize {
     let declared = |t: &TypeDef| is_component(&t.origin) || named.contains(&t.name);
-    let mut aliases: Vec<(usize, String)> = Vec::new();
-    {
-        let mut canonical: HashMap<EnumKey<'_>, &str> = HashMap::new();
-        let enums = || {
-            types.iter().enumerate().filter_map(|(i, t)| match &t.kind {
-                TypeKind::Enum(e) => Some((i, t, e)),
-                _ => None,
-            })
-        };
-        for (_, t, e) in enums().filter(|(_, t, _)| declared(t)) {
-            canonical.entry(key(e)).or_insert(t.name.as_str());
-        }
-        for (i, t, e) in enums().filter(|(_, t, _)| !declared(t)) {
-            match canonical.get(&key(e)) {
-                Some(first) => aliases.push((i, (*first).to_owned())),
-                None => {
-                    canonical.insert(key(e), t.name.as_str());
-                }
-            }
-        }
-    }
+    let aliases = duplicates(types, declared, |_, t| match &t.kind {
+        TypeKind::Enum(e) => Some(key(e)),
+        _ => None,
+    });
     for (i, target) in &aliases {
         types[*i].kind = TypeKind::Alias(TypeRef::Named(target.clone()));
     }
@@ -104,12 +112,13 @@ fn canonical_ref(by_name: &HashMap<&str, usize>, types: &[TypeDef], t: &TypeRef,
     }
 }
 
-/// Everything that makes two structs interchangeable, as one string.
-fn struct_key(by_name: &HashMap<&str, usize>, types: &[TypeDef], s: &StructDef) -> String {
+/// What makes two structs interchangeable apart from their field types (which change as
+/// aliases are made): every field's names, docs, flags and default, as one string.
+fn fixed_struct_key(s: &StructDef) -> String {
     let mut key = String::new();
     for f in &s.fields {
         key.push_str(&format!(
-            "{:?}|{:?}|{:?}|{}{}{}{}{}|{:?}|{:?}|",
+            "{:?}|{:?}|{:?}|{}{}{}{}{}|{:?}|{:?}\n",
             f.rust_name,
             f.wire_name,
             f.doc,
@@ -121,6 +130,16 @@ fn struct_key(by_name: &HashMap<&str, usize>, types: &[TypeDef], s: &StructDef) 
             f.discriminator_value,
             f.default.as_ref().map(ToString::to_string),
         ));
+    }
+    key.push_str(&format!("batch:{:?}", s.batch_result));
+    key
+}
+
+/// The types of a struct's fields (and of its additional properties), each named type
+/// replaced by the end of its alias chain, as one string.
+fn field_types_key(by_name: &HashMap<&str, usize>, types: &[TypeDef], s: &StructDef) -> String {
+    let mut key = String::new();
+    for f in &s.fields {
         canonical_ref(by_name, types, &f.ty, &mut key);
         key.push('\n');
     }
@@ -128,7 +147,6 @@ fn struct_key(by_name: &HashMap<&str, usize>, types: &[TypeDef], s: &StructDef) 
     if let Some(t) = &s.additional_properties {
         canonical_ref(by_name, types, t, &mut key);
     }
-    key.push_str(&format!("|batch:{:?}", s.batch_result));
     key
 }
 
@@ -136,32 +154,27 @@ fn struct_key(by_name: &HashMap<&str, usize>, types: &[TypeDef], s: &StructDef) 
 /// alias of it, repeating until no more become equal. Returns how many became aliases.
 /// `types` must be sorted by name.
 pub(super) fn share_identical_structs(types: &mut [TypeDef]) -> usize {
+    // The part of each struct's key that aliasing cannot change, made once.
+    let fixed: Vec<Option<String>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(fixed_struct_key(s)),
+            _ => None,
+        })
+        .collect();
     let mut total = 0;
     loop {
-        let mut aliases: Vec<(usize, String)> = Vec::new();
-        {
+        let aliases = {
             let by_name: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-            let structs: Vec<(usize, &TypeDef, String)> = types
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| match &t.kind {
-                    TypeKind::Struct(s) => Some((i, t, struct_key(&by_name, types, s))),
+            duplicates(
+                types,
+                |t| is_component(&t.origin),
+                |i, t| match (&t.kind, &fixed[i]) {
+                    (TypeKind::Struct(s), Some(fixed)) => Some((fixed.as_str(), field_types_key(&by_name, types, s))),
                     _ => None,
-                })
-                .collect();
-            let mut canonical: HashMap<&str, &str> = HashMap::new();
-            for (_, t, key) in structs.iter().filter(|(_, t, _)| is_component(&t.origin)) {
-                canonical.entry(key.as_str()).or_insert(t.name.as_str());
-            }
-            for (i, t, key) in structs.iter().filter(|(_, t, _)| !is_component(&t.origin)) {
-                match canonical.get(key.as_str()) {
-                    Some(first) => aliases.push((*i, (*first).to_owned())),
-                    None => {
-                        canonical.insert(key.as_str(), t.name.as_str());
-                    }
-                }
-            }
-        }
+                },
+            )
+        };
         if aliases.is_empty() {
             return total;
         }
