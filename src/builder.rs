@@ -194,8 +194,11 @@ impl Builder {
                 }
             }
             let (ir, warnings) = crate::ir::build_with(&spec, &name, &self.options)?;
+            // Free the spec's trees before code generation (see `generate_crate`).
+            let files_read = spec.files_read;
+            drop((spec.openapi, spec.raw, spec.origins));
             let source = crate::codegen::module_source(&ir)?;
-            rendered.push(Rendered { name, spec: spec_path.clone(), source, warnings, files_read: spec.files_read });
+            rendered.push(Rendered { name, spec: spec_path.clone(), source, warnings, files_read });
         }
         let mut modules = Vec::new();
         for Rendered { name, source, warnings, files_read, .. } in rendered {
