@@ -63,14 +63,31 @@ fn module_items(ir: &ApiIr, plan: Option<&features::FeaturePlan>, name: &str) ->
 /// [`features_for_operations`]) with each model gated by the operations that name it, found
 /// in the operation modules as they are built (so they are built once).
 fn operations_and_plan(ir: &ApiIr, tags_plan: Option<features::FeaturePlan>) -> (TokenStream, Option<features::FeaturePlan>) {
+    let mut items = TokenStream::new();
+    let plan = each_operation_chunk(ir, tags_plan, |chunk| {
+        items.extend(chunk);
+        Ok(())
+    });
+    // The sink above never fails.
+    (items, plan.unwrap_or_default())
+}
+
+/// Hands the operations module's items to `sink` one operation at a time, then returns the
+/// complete feature plan as [`operations_and_plan`] does.
+fn each_operation_chunk(
+    ir: &ApiIr,
+    tags_plan: Option<features::FeaturePlan>,
+    mut sink: impl FnMut(TokenStream) -> Result<()>,
+) -> Result<Option<features::FeaturePlan>> {
     let Some(mut plan) = tags_plan else {
-        return (operations::operations_file(ir, None, |_| {}), None);
+        operations::operation_chunks(ir, None, |_| {}).try_for_each(sink)?;
+        return Ok(None);
     };
     let names = features::ModelNames::of(ir);
     let mut named = Vec::with_capacity(ir.operations.len());
-    let items = operations::operations_file(ir, Some(&plan), |module| named.push(names.named_in(module)));
+    operations::operation_chunks(ir, Some(&plan), |module| named.push(names.named_in(module))).try_for_each(&mut sink)?;
     plan.gate_models(ir, &named);
-    (items, Some(plan))
+    Ok(Some(plan))
 }
 
 /// The cargo features of the crate and the operations they gate, with the features-per-tag
@@ -123,14 +140,25 @@ fn rust_sources_with(ir: &ApiIr, tags_plan: Option<&features::FeaturePlan>) -> R
                 let sender = if name == "operations" { plan_sender.take() } else { None };
                 let receiver = if name == "models" { plan_receiver.take() } else { None };
                 scope.spawn(move || -> Result<GeneratedFile> {
-                    let items = match name {
+                    let path = format!("src/{name}.rs");
+                    let mut source = SourceWriter::new(ir, &path);
+                    let doc = format!(" {doc}");
+                    source.push(quote!(#![doc = #doc]))?;
+                    // The two large modules are formatted one operation or model at a time, so
+                    // their tokens and syntax trees never exist all at once.
+                    match name {
                         "operations" => {
-                            let (items, plan) = operations_and_plan(ir, tags_plan.cloned());
+                            // The plan first (the models thread waits for it), then the text.
+                            let mut chunks = Vec::with_capacity(ir.operations.len() + 1);
+                            let plan = each_operation_chunk(ir, tags_plan.cloned(), |chunk| {
+                                chunks.push(chunk);
+                                Ok(())
+                            })?;
                             if let (Some(plan), Some(sender)) = (plan, sender) {
                                 // The models thread may have failed already: nothing to tell it.
                                 let _ = sender.send(plan);
                             }
-                            items
+                            chunks.into_iter().try_for_each(|chunk| source.push(chunk))?;
                         }
                         "models" => match (tags_plan, receiver) {
                             (Some(_), Some(receiver)) => {
@@ -140,15 +168,13 @@ fn rust_sources_with(ir: &ApiIr, tags_plan: Option<&features::FeaturePlan>) -> R
                                     what: format!("models of `{}`", ir.crate_name),
                                     message: "the operations module was not built".into(),
                                 })?;
-                                models::gated_models_file(ir, items, Some(&plan))
+                                models::gated_model_chunks(ir, items, Some(&plan)).try_for_each(|chunk| source.push(chunk))?;
                             }
-                            _ => models::models_file(ir, None),
+                            _ => models::gated_model_chunks(ir, models::model_items(ir), None).try_for_each(|chunk| source.push(chunk))?,
                         },
-                        _ => module_items(ir, tags_plan, name),
-                    };
-                    let doc = format!(" {doc}");
-                    let path = format!("src/{name}.rs");
-                    Ok(GeneratedFile { contents: format_file(ir, &path, quote!(#![doc = #doc] #items))?, path: PathBuf::from(path) })
+                        _ => source.push(module_items(ir, tags_plan, name))?,
+                    }
+                    Ok(GeneratedFile { contents: source.finish(), path: PathBuf::from(path) })
                 })
             })
             .collect();
@@ -219,13 +245,43 @@ pub fn crate_files(ir: &ApiIr, layout: &CrateLayout) -> Result<Vec<GeneratedFile
 
 /// Formats tokens into a file with the `@generated` header.
 fn format_file(ir: &ApiIr, path: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
-        what: format!("{} of `{}`", path, ir.crate_name),
-        message: e.to_string(),
-    })?;
-    let body = prettyplease::unparse(&file);
-    let how = if path == "module" { "it is regenerated by build.rs" } else { "regenerate with `cargo run -- generate`" };
-    Ok(format!("// @generated by restsmith {GENERATOR_VERSION} from {}. Do not edit: {how}.\n\n{body}", ir.source_name))
+    let mut source = SourceWriter::new(ir, path);
+    source.push(tokens)?;
+    Ok(source.finish())
+}
+
+/// A Rust source file formatted piece by piece: each piece of items is parsed and printed on
+/// its own and appended (prettyplease puts nothing between top-level items, so the text is the
+/// same as printing them all as one file), after the `@generated` header.
+struct SourceWriter<'a> {
+    ir: &'a ApiIr,
+    path: &'a str,
+    text: String,
+}
+
+impl<'a> SourceWriter<'a> {
+    fn new(ir: &'a ApiIr, path: &'a str) -> Self {
+        let how = if path == "module" { "it is regenerated by build.rs" } else { "regenerate with `cargo run -- generate`" };
+        let text = format!("// @generated by restsmith {GENERATOR_VERSION} from {}. Do not edit: {how}.\n\n", ir.source_name);
+        SourceWriter { ir, path, text }
+    }
+
+    /// Parses and prints `tokens` (whole items, or a file's inner attributes) after the text so far.
+    fn push(&mut self, tokens: TokenStream) -> Result<()> {
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
+            what: format!("{} of `{}`", self.path, self.ir.crate_name),
+            message: e.to_string(),
+        })?;
+        self.text.push_str(&prettyplease::unparse(&file));
+        Ok(())
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
 }
 
 /// `src/lib.rs`: the README (title, the spec's description, a usage example that `cargo test

@@ -27,15 +27,22 @@ pub fn model_items(ir: &ApiIr) -> Vec<(String, TokenStream)> {
 /// The models module from [`model_items`], each model's items gated by the features that
 /// compile it (with features per tag).
 pub fn gated_models_file(ir: &ApiIr, items: Vec<(String, TokenStream)>, plan: Option<&FeaturePlan>) -> TokenStream {
-    let items = items.into_iter().map(|(name, items)| match plan {
+    let chunks = gated_model_chunks(ir, items, plan);
+    quote!(#(#chunks)*)
+}
+
+/// The items of [`gated_models_file`] in pieces that can be formatted one at a time: each
+/// model's items, then the example tests.
+pub fn gated_model_chunks<'a>(
+    ir: &'a ApiIr,
+    items: Vec<(String, TokenStream)>,
+    plan: Option<&'a FeaturePlan>,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    let items = items.into_iter().map(move |(name, items)| match plan {
         Some(plan) => super::features::gate_items(items, &plan.model_cfg(&name)),
         None => items,
     });
-    let tests = example_tests(ir, plan);
-    quote! {
-        #(#items)*
-        #tests
-    }
+    items.chain(std::iter::once_with(move || example_tests(ir, plan)))
 }
 
 /// Names of the named types used as error bodies.

@@ -12,8 +12,20 @@ use crate::ir::{
 
 /// Tokens of the whole operations module. `inspect` sees the module of each operation, in
 /// the order of `ir.operations` (the feature plan scans them for the models they name).
-pub fn operations_file(ir: &ApiIr, plan: Option<&FeaturePlan>, mut inspect: impl FnMut(&TokenStream)) -> TokenStream {
-    let modules = ir.operations.iter().map(|op| {
+pub fn operations_file<'a>(ir: &'a ApiIr, plan: Option<&'a FeaturePlan>, inspect: impl FnMut(&TokenStream) + 'a) -> TokenStream {
+    let chunks = operation_chunks(ir, plan, inspect);
+    quote!(#(#chunks)*)
+}
+
+/// The items of [`operations_file`] in pieces that can be formatted one at a time: each
+/// operation's module (built lazily; `inspect` sees it before its `cfg` is added), then the
+/// `by_tag` module.
+pub fn operation_chunks<'a>(
+    ir: &'a ApiIr,
+    plan: Option<&'a FeaturePlan>,
+    mut inspect: impl FnMut(&TokenStream) + 'a,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    let modules = ir.operations.iter().map(move |op| {
         let module = operation_module(ir, op);
         inspect(&module);
         match plan {
@@ -24,11 +36,7 @@ pub fn operations_file(ir: &ApiIr, plan: Option<&FeaturePlan>, mut inspect: impl
             None => module,
         }
     });
-    let by_tag = tag_modules(ir, plan);
-    quote! {
-        #(#modules)*
-        #by_tag
-    }
+    modules.chain(std::iter::once_with(move || tag_modules(ir, plan)))
 }
 
 /// `by_tag::<tag>`: the operation modules grouped by the spec's tags (an operation with several

@@ -248,11 +248,11 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
                 }
             },
         };
-        let target = self.types.deref(&schema).cloned();
+        let target = self.types.deref(&schema);
         let client_setting = data.extensions.get("x-ms-parameter-location").and_then(Value::as_str) == Some("client");
         let given = data.extensions.get("x-ms-client-name").and_then(Value::as_str);
         let rust_name = scope.claim(&names::field_name(given.unwrap_or(&data.name)));
-        let single_value = target.as_ref().and_then(single_enum_value);
+        let single_value = target.and_then(single_enum_value);
         let constant = if data.required { single_value } else { None };
         // Azure's api-version is a client setting whose value is the spec's version.
         let constant = constant.or_else(|| {
@@ -306,7 +306,7 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
         if matches!(ty, TypeRef::Any) && !json_content {
             self.warn(pointer, format!("free-form parameter `{}` is sent as its JSON text", data.name));
         }
-        let mut validation = target.as_ref().map(validation_of).unwrap_or_default();
+        let mut validation = target.map(validation_of).unwrap_or_default();
         if let Some(pattern) = &validation.pattern {
             if regex_syntax::Parser::new().parse(pattern).is_err() {
                 self.warn(&format!("{pointer}/schema/pattern"), format!("pattern `{pattern}` uses syntax the Rust regex engine lacks; not checked before sending"));
@@ -323,8 +323,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             client_setting,
             encoding,
             validation,
-            default: target.as_ref().and_then(|s| s.schema_data.default.clone()),
-            doc: data.description.clone().or_else(|| target.as_ref().and_then(doc_of)),
+            default: target.and_then(|s| s.schema_data.default.clone()),
+            doc: data.description.clone().or_else(|| target.and_then(doc_of)),
         })
     }
 
@@ -567,14 +567,14 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
             self.warn(pointer, "x-restsmith-envelope `result` deeper than one level: the whole body is returned");
             return Some(self.types.type_of(schema, context, pointer));
         }
-        let target = self.types.deref(schema).cloned()?;
+        let target = self.types.deref(schema)?;
         let property = match &target.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => o.properties.get(member).cloned(),
-            SchemaKind::Any(a) => a.properties.get(member).cloned(),
+            SchemaKind::Type(Type::Object(o)) => o.properties.get(member),
+            SchemaKind::Any(a) => a.properties.get(member),
             _ => None,
         };
         match property {
-            Some(p) => Some(self.types.type_of(&p.unbox(), &format!("{context}Result"), &format!("{pointer}/properties/{member}"))),
+            Some(p) => Some(self.types.type_of_boxed(p, &format!("{context}Result"), &format!("{pointer}/properties/{member}"))),
             None => {
                 self.warn(pointer, format!("response schema has no `{member}` property (x-restsmith-envelope): no body"));
                 None

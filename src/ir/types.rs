@@ -300,19 +300,51 @@ impl<'a> TypeBuilder<'a> {
         self.types.get(name).is_some_and(|t| matches!(t.kind, TypeKind::Struct(_)))
     }
 
-    /// Looks through a `$ref` to the schema it names (one level of components).
-    pub(crate) fn deref<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
-        let mut current = schema;
+    /// Looks through a `$ref` to the schema it names (one level of components). The schema is
+    /// borrowed from `schema` or the spec, not from the builder, so it can be read while the
+    /// builder defines types (no copies of schema trees).
+    pub(crate) fn deref<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference),
+        }
+    }
+
+    /// [`Self::deref`] for a property or item schema (boxed by openapiv3).
+    pub(crate) fn deref_boxed<'s>(&self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference),
+        }
+    }
+
+    /// The schema a `#/components/schemas/<name>` reference leads to, through chains of
+    /// references (bounded, so a cycle ends in `None`).
+    fn deref_reference(&self, reference: &str) -> Option<&'a Schema> {
+        let schemas = &self.openapi.components.as_ref()?.schemas;
+        let mut reference = reference;
         for _ in 0..64 {
-            match current {
+            let key = crate::error::unescape_pointer_token(reference.strip_prefix("#/components/schemas/")?);
+            match schemas.get(&key)? {
                 ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => {
-                    let key = crate::error::unescape_pointer_token(reference.strip_prefix("#/components/schemas/")?);
-                    current = self.openapi.components.as_ref()?.schemas.get(&key)?;
-                }
+                ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
         None
+    }
+
+    /// [`Self::type_of`] for a property or item schema (boxed by openapiv3).
+    pub(crate) fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, context: &str, pointer: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.type_of_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.type_of_schema(schema, context, pointer),
+        }
     }
 
     fn type_of_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> TypeRef {
@@ -348,8 +380,7 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Prim(Primitive::Bool),
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let items = items.clone().unbox();
-                    let item = self.type_of(&items, &format!("{context}Item"), &format!("{pointer}/items"));
+                    let item = self.type_of_boxed(items, &format!("{context}Item"), &format!("{pointer}/items"));
                     TypeRef::List(Box::new(self.containable(item, pointer)))
                 }
                 None => TypeRef::List(Box::new(TypeRef::Any)),
@@ -548,13 +579,12 @@ impl<'a> TypeBuilder<'a> {
                 continue; // a later allOf member repeating a base property: the first wins
             }
             let prop_pointer = format!("{pointer}/properties/{}", escape_pointer_token(wire));
-            let property = property.clone().unbox();
-            let target = self.deref(&property).cloned();
-            let given = target.as_ref().and_then(|s| s.schema_data.extensions.get("x-ms-client-name")).and_then(Value::as_str);
+            let target = self.deref_boxed(property);
+            let given = target.and_then(|s| s.schema_data.extensions.get("x-ms-client-name")).and_then(Value::as_str);
             let rust_name = field_scope.claim(&names::field_name(given.unwrap_or(wire)));
             let context = format!("{owner}{}", names::type_name(wire));
-            let ty = self.type_of(&property, &context, &prop_pointer);
-            let (nullable, read_only, secret, doc) = match (&property, target.as_ref()) {
+            let ty = self.type_of_boxed(property, &context, &prop_pointer);
+            let (nullable, read_only, secret, doc) = match (property, target) {
                 (ReferenceOr::Item(s), _) => field_flags(s),
                 (ReferenceOr::Reference { .. }, Some(s)) => {
                     let (nullable, read_only, secret, _) = field_flags(s);
@@ -563,7 +593,7 @@ impl<'a> TypeBuilder<'a> {
                 _ => (false, false, false, None),
             };
             // A write-only property is not expected back: an `Option` even when required.
-            let write_only = target.as_ref().is_some_and(|t| t.schema_data.write_only);
+            let write_only = target.is_some_and(|t| t.schema_data.write_only);
             def.fields.push(FieldDef {
                 rust_name,
                 wire_name: wire.clone(),
@@ -575,7 +605,7 @@ impl<'a> TypeBuilder<'a> {
                 secret,
                 boxed: false,
                 discriminator_value: None,
-                default: target.as_ref().and_then(|t| t.schema_data.default.clone()),
+                default: target.and_then(|t| t.schema_data.default.clone()),
             });
         }
         if def.additional_properties.is_none() {
@@ -601,13 +631,13 @@ impl<'a> TypeBuilder<'a> {
         seen_wire: &mut BTreeSet<String>,
         depth: usize,
     ) {
-        match self.deref(member).cloned() {
+        match self.deref(member) {
             Some(schema) => {
                 let member_pointer = match member {
                     ReferenceOr::Reference { reference } => reference.trim_start_matches('#').to_owned(),
                     ReferenceOr::Item(_) => pointer.to_owned(),
                 };
-                self.collect_fields(owner, &schema, &member_pointer, def, field_scope, seen_wire, depth + 1)
+                self.collect_fields(owner, schema, &member_pointer, def, field_scope, seen_wire, depth + 1)
             }
             None => {
                 if let ReferenceOr::Reference { reference } = member {
