@@ -238,6 +238,12 @@ fn bad_input_exits_2_with_file_and_pointer_and_writes_nothing() {
             "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      responses: { '200': { description: [not, a, string] } }\n",
             &["wrong-shape.yaml#/paths/~1a/get/responses/200", "invalid OpenAPI document"],
         ),
+        (
+            // Schemas are deserialized on their own thread: a failure there is located too.
+            "wrong-schema.yaml",
+            "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      required: 7\n",
+            &["wrong-schema.yaml#/components/schemas/Pet", "invalid OpenAPI document"],
+        ),
     ];
     for (file, text, expected) in cases {
         let root = tempfile::tempdir().unwrap();

@@ -21,10 +21,26 @@ pub fn build(spec: &LoadedSpec, crate_name: &str) -> Result<(ApiIr, Vec<Diagnost
 
 /// [`build`] with generation options (operation filters, renames, type replacements, …).
 pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions) -> Result<(ApiIr, Vec<Diagnostic>)> {
+    // Looking for unknown extensions walks the whole document: a second thread does it while
+    // this one builds the IR.
+    std::thread::scope(|scope| {
+        let unknown = scope.spawn(|| super::extensions::unknown_extensions(&spec.raw, &spec.root_file));
+        build_beside(spec, crate_name, options, move || unknown.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// [`build_with`]; `unknown_extensions` gives the warnings on unknown extensions (they come
+/// first among the IR's warnings).
+fn build_beside(
+    spec: &LoadedSpec,
+    crate_name: &str,
+    options: &GenerateOptions,
+    unknown_extensions: impl FnOnce() -> Vec<Diagnostic>,
+) -> Result<(ApiIr, Vec<Diagnostic>)> {
     let openapi = &spec.openapi;
     let file = spec.root_file.as_path();
     let mut errors = Vec::new();
-    let mut warnings: Vec<Diagnostic> = super::extensions::unknown_extensions(&spec.raw, file);
+    let mut warnings: Vec<Diagnostic> = Vec::new();
 
     let envelope = match openapi.extensions.get("x-restsmith-envelope") {
         Some(config) => match envelope_of(config) {
@@ -114,6 +130,7 @@ pub fn build_with(spec: &LoadedSpec, crate_name: &str, options: &GenerateOptions
             client_name: options.client_name.clone().unwrap_or_else(|| "Client".to_owned()),
         },
     };
+    warnings.splice(0..0, unknown_extensions());
     // Load warnings are located already; the IR's own ones point into the normalized document.
     let warnings = spec.warnings.iter().cloned().chain(warnings.into_iter().map(|d| relocate(spec, d))).collect();
     Ok((ir, warnings))

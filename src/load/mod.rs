@@ -153,7 +153,8 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     };
     let origins = compose_origins(&moves, &bundle.origins, path);
     warnings.extend(late_notes.into_iter().map(|n| Diagnostic::new(locate_in(&origins, path, &n.pointer), n.message)));
-    let openapi = deserialize(&doc, |pointer| locate_in(&origins, path, pointer))?;
+    let mut doc = doc;
+    let openapi = deserialize(&mut doc, |pointer| locate_in(&origins, path, pointer))?;
     Ok(LoadedSpec {
         openapi,
         raw: doc,
@@ -222,11 +223,12 @@ fn detect_version(path: &Path, doc: &Value) -> Result<SourceVersion> {
 }
 
 /// Deserializes the normalized JSON into the typed model; a failure names the JSON pointer.
-fn deserialize(doc: &Value, locate: impl Fn(&str) -> Location) -> Result<openapiv3::OpenAPI> {
+fn deserialize(doc: &mut Value, locate: impl Fn(&str) -> Location) -> Result<openapiv3::OpenAPI> {
     // Tracking the path costs time on every value; only a failure needs it.
-    if let Ok(openapi) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(doc) {
+    if let Some(openapi) = deserialize_in_two_parts(doc) {
         return Ok(openapi);
     }
+    let doc = &*doc;
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc).map_err(|e| {
         // Untagged and flattened parts of the model hide the path of the failure; deserializing
         // the pieces one by one finds the deepest one that fails.
@@ -235,6 +237,28 @@ fn deserialize(doc: &Value, locate: impl Fn(&str) -> Location) -> Result<openapi
         let pointer = if pointer == "/?" { String::new() } else { pointer };
         Error::spec(locate(&pointer), format!("invalid OpenAPI document: {message}"))
     })
+}
+
+/// The typed model with `components.schemas` deserialized on a second thread (on a large spec
+/// they are about half of the work), or `None` if any part fails. `doc` is left as it was.
+fn deserialize_in_two_parts(doc: &mut Value) -> Option<openapiv3::OpenAPI> {
+    let slot = doc.get_mut("components").and_then(|c| c.get_mut("schemas"));
+    // Without schemas there is nothing worth a thread; the slot keeps its place in the map.
+    let schemas = match slot {
+        Some(slot) if slot.is_object() => std::mem::replace(slot, Value::Object(serde_json::Map::new())),
+        _ => return <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&*doc).ok(),
+    };
+    let (openapi, typed_schemas) = std::thread::scope(|scope| {
+        let typed_schemas = scope.spawn(|| serde::Deserialize::deserialize(&schemas).ok());
+        let openapi = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&*doc).ok();
+        (openapi, typed_schemas.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    if let Some(slot) = doc.get_mut("components").and_then(|c| c.get_mut("schemas")) {
+        *slot = schemas;
+    }
+    let mut openapi = openapi?;
+    openapi.components.as_mut()?.schemas = typed_schemas?;
+    Some(openapi)
 }
 
 /// Tries `T` on `value`; on failure returns the pointer (base + inner path) and message.
