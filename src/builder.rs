@@ -194,9 +194,8 @@ impl Builder {
                 }
             }
             let (ir, warnings) = crate::ir::build_with(&spec, &name, &self.options)?;
-            // Free the spec's trees before code generation (see `generate_crate`).
-            let files_read = spec.files_read;
-            drop((spec.openapi, spec.raw, spec.origins));
+            // The IR holds all codegen needs: free the spec first.
+            let files_read = spec.into_files_read();
             let source = crate::codegen::module_source(&ir)?;
             rendered.push(Rendered { name, spec: spec_path.clone(), source, warnings, files_read });
         }

@@ -41,10 +41,8 @@ pub struct GeneratedCrate {
 pub fn generate_crate(settings: &CrateSettings, root: &Path) -> Result<GeneratedCrate> {
     let spec = load::load(&root.join(&settings.spec)).map_err(|e| rebase_error(e, root))?;
     let (ir, warnings) = ir::build_with(&spec, &settings.crate_name, &settings.options).map_err(|e| rebase_error(e, root))?;
-    // The IR holds all codegen needs: free the spec's two trees (typed and JSON) first, so
-    // code generation reuses that memory (a smaller peak on large specs).
-    let files_read = spec.files_read;
-    drop((spec.openapi, spec.raw, spec.origins));
+    // The IR holds all codegen needs: free the spec first.
+    let files_read = spec.into_files_read();
     let files = codegen::crate_files(&ir, &settings.layout)?;
     Ok(GeneratedCrate {
         settings: settings.clone(),
