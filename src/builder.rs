@@ -105,6 +105,13 @@ impl Builder {
         self
     }
 
+    /// Models use serde's derived `Deserialize` instead of the compact one (see
+    /// [`GenerateOptions::serde_derive`]).
+    pub fn serde_derive(mut self, on: bool) -> Self {
+        self.options.serde_derive = on;
+        self
+    }
+
     /// Generates only this operation (repeatable; default: all).
     pub fn include_operation(mut self, operation_id: &str) -> Self {
         self.options.include_operations.push(operation_id.to_owned());

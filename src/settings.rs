@@ -141,6 +141,12 @@ pub struct GenerateOptions {
     /// it, which compiles faster.
     #[arg(long)]
     pub distinct_inline_types: bool,
+    /// Models use serde's derived `Deserialize` instead of restsmith's compact one (which reads
+    /// the JSON object first and compiles several times faster). Implied by `--attribute`s that
+    /// mention serde or derive, and by `--derive`s of traits outside std and serde (such as
+    /// `schemars::JsonSchema`), which read `#[serde]` attributes.
+    #[arg(long)]
+    pub serde_derive: bool,
     /// Generate only these operations (operationIds; repeatable). Default: all.
     #[arg(long = "include-operation", value_name = "OPERATION_ID")]
     pub include_operations: Vec<String>,

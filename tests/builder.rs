@@ -288,14 +288,33 @@ fn extra_derives_reach_every_model_once() {
         .collect();
     assert_eq!(models.len(), 5, "{models:?}");
     for (name, paths) in &models {
-        for wanted in ["Eq", "Hash", "PartialEq", "Serialize"] {
+        // Structs and extensible enums implement serde's traits by hand.
+        for wanted in ["Eq", "Hash", "PartialEq"] {
             let count = paths.iter().filter(|p| *p == wanted).count();
-            if wanted == "Serialize" && ["Code", "CreatedByType"].contains(&name.as_str()) {
-                continue; // extensible enums implement Serialize by hand
-            }
             assert_eq!(count, 1, "{name} derives {wanted} {count} times: {paths:?}");
         }
+        assert!(!paths.iter().any(|p| p == "Deserialize"), "{name}: {paths:?}");
     }
+}
+
+/// Structs derive serde's traits when asked, or when an extra derive or attribute may read
+/// `#[serde]` attributes; otherwise they get restsmith's compact impls.
+#[test]
+fn serde_derives_when_asked_or_needed() {
+    let serde_derives = |builder: Builder| {
+        let (_dir, source) = generate(builder, "azure_aks");
+        let models = derives(&source);
+        let (_, paths) = models.iter().find(|(name, _)| name == "ManagedCluster").expect("ManagedCluster");
+        let derived = ["Serialize", "Deserialize"].map(|t| paths.iter().filter(|p| *p == t).count());
+        let by_hand = source.contains("impl<'de> ::serde::Deserialize<'de> for ManagedCluster");
+        (derived, by_hand)
+    };
+    let aks = || Builder::new().spec(spec("azure-aks.yaml"));
+    assert_eq!(serde_derives(aks()), ([0, 0], true));
+    assert_eq!(serde_derives(aks().derive("Eq")), ([0, 0], true));
+    assert_eq!(serde_derives(aks().serde_derive(true)), ([1, 1], false));
+    assert_eq!(serde_derives(aks().derive("schemars::JsonSchema")), ([1, 1], false));
+    assert_eq!(serde_derives(aks().attribute("serde(deny_unknown_fields)")), ([1, 1], false));
 }
 
 #[test]
@@ -354,6 +373,7 @@ fn options_and_the_chained_methods_are_the_same_settings() {
         client_name: Some("AksClient".into()),
         method_names: vec![("ManagedClusters_Get".into(), "get_cluster".into())],
         distinct_inline_types: true,
+        serde_derive: true,
     };
     let (_a, from_options) = generate(Builder::new().spec(spec("azure-aks.yaml")).options(options), "azure_aks");
     let (_b, chained) = generate(
@@ -366,7 +386,8 @@ fn options_and_the_chained_methods_are_the_same_settings() {
             .replace_type("PowerState", "crate::Power")
             .client_name("AksClient")
             .method_name("ManagedClusters_Get", "get_cluster")
-            .distinct_inline_types(true),
+            .distinct_inline_types(true)
+            .serde_derive(true),
         "azure_aks",
     );
     assert_eq!(from_options, chained);

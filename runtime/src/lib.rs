@@ -4,7 +4,8 @@
 //! the HTTP pipeline ([`ClientCore`]), request building ([`Request`], [`path`], [`query`]),
 //! credentials and request signing ([`auth`]), retries ([`retry`]), pollers for long-running
 //! operations ([`poller`]), the error type
-//! ([`Error`]), serde helpers for wire formats ([`serde_helpers`]), parameter checks
+//! ([`Error`]), reading generated structs from JSON ([`object`]), serde helpers for wire
+//! formats ([`serde_helpers`]), parameter checks
 //! ([`validate`]), text forms of typed values ([`format`](mod@format)) and helpers for generated tests
 //! ([`testing`]).
 
@@ -17,6 +18,7 @@ mod envelope;
 pub mod error;
 pub mod format;
 pub mod interceptor;
+pub mod object;
 pub mod pager;
 pub mod path;
 pub mod poller;
@@ -48,6 +50,7 @@ pub use futures::future::BoxFuture;
 // direct dependency on them (and always agrees on their versions).
 pub use bytes;
 pub use chrono;
+pub use erased_serde;
 pub use http;
 pub use reqwest;
 pub use serde_json;

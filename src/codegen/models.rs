@@ -87,7 +87,7 @@ fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
         }
         TypeKind::Union(u) => {
             let extra = extra_derives(ir, UNION_IMPLS);
-            union_item(&t.name, u, quote!(#doc #extra))
+            union_item(&t.name, u, quote!(#doc #extra), uses_serde_derive(ir))
         }
         TypeKind::External(path) => {
             let name = ident(&t.name);
@@ -117,39 +117,36 @@ fn field_type(f: &FieldDef) -> TokenStream {
     }
 }
 
+/// Whether structs derive serde's `Deserialize` (with `#[serde]` attributes) instead of the
+/// compact hand-written one: asked for, or needed by the user's extra attributes (`serde(…)`)
+/// or derives of traits outside std and serde (e.g. `schemars::JsonSchema`, which reads
+/// `#[serde]` attributes).
+pub fn uses_serde_derive(ir: &ApiIr) -> bool {
+    let foreign_derive = |path: &String| {
+        let first = path.trim().trim_start_matches("::").split("::").next().unwrap_or_default().trim();
+        path.contains("::") && !matches!(first, "std" | "core" | "serde")
+    };
+    ir.options.serde_derive
+        || ir.options.extra_attributes.iter().any(|a| a.contains("serde") || a.contains("derive"))
+        || ir.options.extra_derives.iter().any(foreign_derive)
+}
+
 fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> TokenStream {
     let name_ident = ident(name);
+    let serde_derive = uses_serde_derive(ir);
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let ty = field_type(f);
         let fdoc = doc_attrs(f.doc.as_deref());
-        let mut serde_args: Vec<TokenStream> = Vec::new();
-        if f.rust_name != f.wire_name {
-            let wire = &f.wire_name;
-            serde_args.push(quote!(rename = #wire));
-        }
-        if f.is_optional() {
-            serde_args.push(quote!(default));
-            match (f.read_only, f.required && f.nullable) {
-                (true, false) => serde_args.push(quote!(skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip")),
-                (true, true) => serde_args.push(quote!(skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip_in_request")),
-                (false, false) => serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none")),
-                (false, true) => {}
-            }
-        }
-        if let (TypeRef::Prim(p), false) = (&f.ty, f.boxed) {
-            if let Some(with) = serde_with(*p, f.is_optional()) {
-                serde_args.push(quote!(with = #with));
-            }
-        }
-        let serde_attr = if serde_args.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde_args),*)]) };
+        let serde_attr = if serde_derive { field_serde_attribute(f) } else { TokenStream::new() };
         quote! { #fdoc #serde_attr pub #fname: #ty, }
     });
+    let flatten = serde_derive.then(|| quote!(#[serde(flatten)]));
     let additional = s.additional_properties.as_ref().map(|t| {
         let ty = type_tokens(t, &TokenStream::new());
         quote! {
             /// Properties not named by the schema.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
@@ -157,12 +154,10 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     let has_secret = s.fields.iter().any(|f| f.secret);
     // With spec defaults, `Default` is `new()` (which fills them in), written by hand.
     let derive_default = required.is_empty() && !s.fields.iter().any(|f| default_init(ir, f).is_some());
-    let derives = match (derive_default, has_secret) {
-        (true, false) => quote!(#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
-        (true, true) => quote!(#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
-        (false, false) => quote!(#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
-        (false, true) => quote!(#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
-    };
+    let debug_derive = (!has_secret).then(|| quote!(::std::fmt::Debug,));
+    let default_derive = derive_default.then(|| quote!(::std::default::Default,));
+    let serde_derives = serde_derive.then(|| quote!(, ::serde::Serialize, ::serde::Deserialize));
+    let derives = quote!(#[derive(#debug_derive ::std::clone::Clone, #default_derive ::std::cmp::PartialEq #serde_derives)]);
     let constructor = constructor(name, s, &required, ir);
     let extra = extra_derives(ir, if derive_default { STRUCT_IMPLS } else { &STRUCT_IMPLS[1..] });
     // The user's extra attributes go on structs (serde attributes need serde's derives).
@@ -170,6 +165,11 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     let extra = quote!(#extra #(#[#attributes])*);
     let batch = s.batch_result.as_ref().and_then(|b| batch_outcome(ir, name, s, b));
     let debug = has_secret.then(|| secret_debug(name, s));
+    let serde_impls = (!serde_derive).then(|| {
+        let serialize = struct_serialize(name, s);
+        let deserialize = struct_deserialize(name, s);
+        quote!(#serialize #deserialize)
+    });
     quote! {
         #doc
         #derives
@@ -181,7 +181,168 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         }
         #constructor
         #debug
+        #serde_impls
         #batch
+    }
+}
+
+/// `#[serde(…)]` of a field, for serde's derives.
+fn field_serde_attribute(f: &FieldDef) -> TokenStream {
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if f.rust_name != f.wire_name {
+        let wire = &f.wire_name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if f.is_optional() {
+        serde_args.push(quote!(default));
+        match (f.read_only, f.required && f.nullable) {
+            (true, false) => serde_args.push(quote!(skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip")),
+            (true, true) => serde_args.push(quote!(skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip_in_request")),
+            (false, false) => serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none")),
+            (false, true) => {}
+        }
+    }
+    if let Some(with) = field_with(f) {
+        serde_args.push(quote!(with = #with));
+    }
+    if serde_args.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[serde(#(#serde_args),*)])
+    }
+}
+
+/// `Serialize` of a struct through `restsmith_runtime::object::Fields`: the generic part is one
+/// call; the fields are listed in a non-generic `#[inline]` function.
+fn struct_serialize(name: &str, s: &StructDef) -> TokenStream {
+    let name_ident = ident(name);
+    let writes: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let fname = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            let format = match (&f.ty, f.boxed) {
+                (TypeRef::Prim(p), false) => match p {
+                    crate::ir::Primitive::DateTime => Some(quote!(date_time)),
+                    crate::ir::Primitive::DateTimeRfc1123 => Some(quote!(rfc1123)),
+                    crate::ir::Primitive::UnixTime => Some(quote!(unix_time)),
+                    crate::ir::Primitive::Bytes => Some(quote!(base64)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let add = |value: TokenStream| match &format {
+                Some(method) => quote!(fields.#method(#wire, #value);),
+                None => quote!(fields.add(#wire, #value);),
+            };
+            if !f.is_optional() {
+                return add(quote!(&value.#fname));
+            }
+            let some = add(quote!(field));
+            match (f.read_only, f.required && f.nullable) {
+                // Optional: left out when `None`.
+                (false, false) => quote!(if let ::std::option::Option::Some(field) = &value.#fname { #some }),
+                // Required and nullable: `None` is `null`.
+                (false, true) => quote! {
+                    match &value.#fname {
+                        ::std::option::Option::Some(field) => { #some }
+                        ::std::option::Option::None => fields.null(#wire),
+                    }
+                },
+                // Read-only: also left out of request bodies.
+                (true, false) => quote! {
+                    if let (::std::option::Option::Some(field), false) = (&value.#fname, fields.in_request()) { #some }
+                },
+                (true, true) => quote! {
+                    if !fields.in_request() {
+                        match &value.#fname {
+                            ::std::option::Option::Some(field) => { #some }
+                            ::std::option::Option::None => fields.null(#wire),
+                        }
+                    }
+                },
+            }
+        })
+        .collect();
+    let rest = s.additional_properties.as_ref().map(|_| {
+        quote! {
+            for (key, field) in &value.additional_properties {
+                fields.add(key, field);
+            }
+        }
+    });
+    let count = proc_macro2::Literal::usize_unsuffixed(s.fields.len());
+    let body = if writes.is_empty() && rest.is_none() {
+        quote!(::restsmith_runtime::object::Fields::with_capacity(0))
+    } else {
+        quote! {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(#count);
+            #(#writes)*
+            #rest
+            fields
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name_ident {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                #[inline]
+                fn write(value: &#name_ident) -> ::restsmith_runtime::object::Fields<'_> {
+                    #body
+                }
+                ::serde::Serialize::serialize(&write(self), serializer)
+            }
+        }
+    }
+}
+
+/// The runtime module with a field's wire format (for `with`), if it has a special one.
+fn field_with(f: &FieldDef) -> Option<String> {
+    match (&f.ty, f.boxed) {
+        (TypeRef::Prim(p), false) => serde_with(*p, f.is_optional()),
+        _ => None,
+    }
+}
+
+/// `Deserialize` of a struct through `restsmith_runtime::object::Object`: the generic part is
+/// two calls; the fields are taken out in a non-generic `#[inline]` function, so its machine
+/// code is built only in crates that deserialize the struct.
+fn struct_deserialize(name: &str, s: &StructDef) -> TokenStream {
+    let name_ident = ident(name);
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let plain_with = match (&f.ty, f.boxed) {
+            (TypeRef::Prim(p), false) => serde_with(*p, false),
+            _ => None,
+        };
+        match (plain_with, f.is_optional()) {
+            // The plain module's `deserialize`; the object handles `null` and absence.
+            (Some(module), optional) => {
+                let read: TokenStream = format!("{module}::deserialize").parse().unwrap_or_default();
+                if optional {
+                    quote!(#fname: object.optional_with(#wire, #read)?,)
+                } else {
+                    quote!(#fname: object.required_with(#wire, #read)?,)
+                }
+            }
+            (None, true) => quote!(#fname: object.optional(#wire)?,),
+            (None, false) => quote!(#fname: object.required(#wire)?,),
+        }
+    });
+    let rest = s.additional_properties.as_ref().map(|_| quote!(additional_properties: object.rest()?,));
+    let object = if s.fields.is_empty() && rest.is_none() { quote!(_object) } else { quote!(mut object) };
+    // `__D`, not `D`: a model named `D` is used inside the nested function.
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name_ident {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                #[inline]
+                fn read(#object: ::restsmith_runtime::object::Object) -> ::restsmith_runtime::object::Result<#name_ident> {
+                    ::std::result::Result::Ok(#name_ident { #(#inits)* #rest })
+                }
+                read(::restsmith_runtime::object::Object::read(deserializer, #name)?).map_err(::restsmith_runtime::object::Object::error)
+            }
+        }
     }
 }
 
@@ -668,7 +829,7 @@ fn variant_doc(v: &EnumVariant) -> TokenStream {
     lines_to_doc(&lines)
 }
 
-fn union_item(name: &str, u: &UnionDef, doc: TokenStream) -> TokenStream {
+fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) -> TokenStream {
     let name_ident = ident(name);
     let variant_type = |v: &crate::ir::UnionVariant| {
         let ty = type_tokens(&v.ty, &TokenStream::new());
@@ -697,58 +858,91 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream) -> TokenStream {
             UnknownValue(::serde_json::Value),
         }
     });
-    match &u.discriminator {
-        None => quote! {
-            #doc
-            ///
-            /// The first variant the JSON value deserializes into is chosen.
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(untagged)]
-            pub enum #name_ident {
-                #(#variants)*
-                #unknown
-            }
-        },
-        Some(property) => {
-            let ser_arms = u.variants.iter().map(|v| {
-                let vname = ident(&v.rust_name);
-                quote!(Self::#vname(value) => ::serde::Serialize::serialize(value, serializer),)
-            });
-            let de_arms = u.variants.iter().filter_map(|v| {
-                let tag = v.tag.as_ref()?;
-                let vname = ident(&v.rust_name);
-                Some(quote! {
-                    ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#vname).map_err(<D::Error as ::serde::de::Error>::custom),
-                })
-            });
-            let doc_line = format!(" The variant is chosen by the `{property}` property.");
-            quote! {
+    let (doc_line, reads) = match &u.discriminator {
+        None if serde_derive => {
+            return quote! {
                 #doc
                 ///
-                #[doc = #doc_line]
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+                /// The first variant the JSON value deserializes into is chosen.
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
                 pub enum #name_ident {
                     #(#variants)*
                     #unknown
                 }
-                impl ::serde::Serialize for #name_ident {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        match self {
-                            #(#ser_arms)*
-                            Self::UnknownValue(value) => ::serde::Serialize::serialize(value, serializer),
-                        }
+            };
+        }
+        None => {
+            let attempts = u.variants.iter().map(|v| {
+                let vname = ident(&v.rust_name);
+                quote! {
+                    if let ::std::option::Option::Some(variant) = ::restsmith_runtime::object::variant(&value) {
+                        return ::std::result::Result::Ok(#name_ident::#vname(variant));
                     }
                 }
-                impl<'de> ::serde::Deserialize<'de> for #name_ident {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                        let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                        match tag.as_deref() {
-                            #(#de_arms)*
-                            _ => ::std::result::Result::Ok(Self::UnknownValue(value)),
-                        }
+            });
+            let last = if u.keeps_unknown {
+                quote!(::std::result::Result::Ok(#name_ident::UnknownValue(value)))
+            } else {
+                quote!(::std::result::Result::Err(::restsmith_runtime::object::no_variant(#name)))
+            };
+            (" The first variant the JSON value deserializes into is chosen.".to_owned(), quote!(#(#attempts)* #last))
+        }
+        Some(property) => {
+            let arms = u.variants.iter().filter_map(|v| {
+                let tag = v.tag.as_ref()?;
+                let vname = ident(&v.rust_name);
+                Some(quote! {
+                    ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(#name_ident::#vname),
+                })
+            });
+            let last = if u.keeps_unknown {
+                quote!(::std::result::Result::Ok(#name_ident::UnknownValue(value)))
+            } else {
+                quote!(::std::result::Result::Err(::restsmith_runtime::object::no_variant(#name)))
+            };
+            let reads = quote! {
+                match value.get(#property).and_then(::serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => #last,
+                }
+            };
+            (format!(" The variant is chosen by the `{property}` property."), reads)
+        }
+    };
+    let value_arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        quote!(#name_ident::#vname(value) => value,)
+    });
+    let unknown_arm = u.keeps_unknown.then(|| quote!(#name_ident::UnknownValue(value) => value,));
+    quote! {
+        #doc
+        ///
+        #[doc = #doc_line]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #name_ident {
+            #(#variants)*
+            #unknown
+        }
+        impl ::serde::Serialize for #name_ident {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                #[inline]
+                fn value(union: &#name_ident) -> &dyn ::restsmith_runtime::erased_serde::Serialize {
+                    match union {
+                        #(#value_arms)*
+                        #unknown_arm
                     }
                 }
+                ::serde::Serialize::serialize(value(self), serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name_ident {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                #[inline]
+                fn read(value: ::serde_json::Value) -> ::restsmith_runtime::object::Result<#name_ident> {
+                    #reads
+                }
+                read(<::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?).map_err(::restsmith_runtime::object::Object::error)
             }
         }
     }

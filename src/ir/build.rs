@@ -125,6 +125,7 @@ fn build_beside(
         options: super::CodegenChoices {
             types_only: options.types_only,
             features_per_tag: options.features_per_tag,
+            serde_derive: options.serde_derive,
             extra_derives: options.extra_derives.clone(),
             extra_attributes: options.extra_attributes.clone(),
             client_name: options.client_name.clone().unwrap_or_else(|| "Client".to_owned()),

@@ -66,6 +66,8 @@ pub struct CodegenChoices {
     pub client_name: String,
     /// One cargo feature per tag gates operations and the models they use.
     pub features_per_tag: bool,
+    /// Structs derive serde's `Deserialize` instead of the compact hand-written one.
+    pub serde_derive: bool,
 }
 
 impl ApiIr {

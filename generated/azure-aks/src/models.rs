@@ -6,13 +6,10 @@
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct CloudError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<CloudErrorBody>,
 }
 impl CloudError {
@@ -24,28 +21,54 @@ impl CloudError {
         }
     }
 }
+impl ::serde::Serialize for CloudError {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &CloudError) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            if let ::std::option::Option::Some(field) = &value.error {
+                fields.add("error", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CloudError {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<CloudError> {
+            ::std::result::Result::Ok(CloudError {
+                error: object.optional("error")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "CloudError")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// An error response from the Container service.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct CloudErrorBody {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// A message describing the error, intended to be suitable for display in a user interface.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The target of the particular error. For example, the name of the property in error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
     /// A list of additional details about the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::vec::Vec<CloudErrorBody>>,
 }
 impl CloudErrorBody {
@@ -58,6 +81,50 @@ impl CloudErrorBody {
             target: ::std::option::Option::None,
             details: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for CloudErrorBody {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &CloudErrorBody) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
+            if let ::std::option::Option::Some(field) = &value.code {
+                fields.add("code", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.message {
+                fields.add("message", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.target {
+                fields.add("target", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.details {
+                fields.add("details", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<CloudErrorBody> {
+            ::std::result::Result::Ok(CloudErrorBody {
+                code: object.optional("code")?,
+                message: object.optional("message")?,
+                target: object.optional("target")?,
+                details: object.optional("details")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "CloudErrorBody")?)
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 /// Tells whether the cluster is Running or Stopped
@@ -226,48 +293,22 @@ impl<'de> ::serde::Deserialize<'de> for CreatedByType {
     }
 }
 /// Managed cluster. TRIMMED by restsmith: only the Azure Resource Manager tracked-resource fields (id, name, type, location, tags, systemData) and a few of the cluster properties are modelled; the service returns many more fields, which are ignored when reading.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ManagedCluster {
     /// Fully qualified resource ID for the resource. E.g. "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}"
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the resource
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "systemData",
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub system_data: ::std::option::Option<SystemData>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The geo-location where the resource lives
     pub location: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<ManagedClusterProperties>,
 }
 impl ManagedCluster {
@@ -285,63 +326,93 @@ impl ManagedCluster {
         }
     }
 }
+impl ::serde::Serialize for ManagedCluster {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ManagedCluster) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
+            if let (::std::option::Option::Some(field), false) = (
+                &value.id,
+                fields.in_request(),
+            ) {
+                fields.add("id", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.name,
+                fields.in_request(),
+            ) {
+                fields.add("name", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.type_,
+                fields.in_request(),
+            ) {
+                fields.add("type", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.system_data,
+                fields.in_request(),
+            ) {
+                fields.add("systemData", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.tags {
+                fields.add("tags", field);
+            }
+            fields.add("location", &value.location);
+            if let ::std::option::Option::Some(field) = &value.properties {
+                fields.add("properties", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ManagedCluster> {
+            ::std::result::Result::Ok(ManagedCluster {
+                id: object.optional("id")?,
+                name: object.optional("name")?,
+                type_: object.optional("type")?,
+                system_data: object.optional("systemData")?,
+                tags: object.optional("tags")?,
+                location: object.required("location")?,
+                properties: object.optional("properties")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ManagedCluster")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Properties of the managed cluster. TRIMMED by restsmith to 7 of the upstream fields.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ManagedClusterProperties {
     /// The current provisioning state.
-    #[serde(
-        rename = "provisioningState",
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub provisioning_state: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "powerState",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub power_state: ::std::option::Option<PowerState>,
     /// The version of Kubernetes specified by the user. Both patch version \<major.minor.patch\> (e.g. 1.20.13) and \<major.minor\> (e.g. 1.20) are supported. When \<major.minor\> is specified, the latest supported GA patch version is chosen automatically. Updating the cluster with the same \<major.minor\> once it has been created (e.g. 1.14.x -\> 1.14) will not trigger an upgrade, even if a newer patch version is available. When you upgrade a supported AKS cluster, Kubernetes minor versions cannot be skipped. All upgrades must be performed sequentially by major version number. For example, upgrades between 1.14.x -\> 1.15.x or 1.15.x -\> 1.16.x are allowed, however 1.14.x -\> 1.16.x is not allowed. See \[upgrading an AKS cluster\](<https://docs.microsoft.com/azure/aks/upgrade-cluster>) for more details.
-    #[serde(
-        rename = "kubernetesVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kubernetes_version: ::std::option::Option<::std::string::String>,
     /// The version of Kubernetes the Managed Cluster is running. If kubernetesVersion was a fully specified version \<major.minor.patch\>, this field will be exactly equal to it. If kubernetesVersion was \<major.minor\>, this field will contain the full \<major.minor.patch\> version being used.
-    #[serde(
-        rename = "currentKubernetesVersion",
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub current_kubernetes_version: ::std::option::Option<::std::string::String>,
     /// The DNS prefix of the Managed Cluster. This cannot be updated once the Managed Cluster has been created.
-    #[serde(
-        rename = "dnsPrefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dns_prefix: ::std::option::Option<::std::string::String>,
     /// The FQDN of the master pool.
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
     /// The name of the resource group containing agent pool nodes.
-    #[serde(
-        rename = "nodeResourceGroup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub node_resource_group: ::std::option::Option<::std::string::String>,
 }
 impl ManagedClusterProperties {
@@ -359,19 +430,88 @@ impl ManagedClusterProperties {
         }
     }
 }
+impl ::serde::Serialize for ManagedClusterProperties {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &ManagedClusterProperties,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
+            if let (::std::option::Option::Some(field), false) = (
+                &value.provisioning_state,
+                fields.in_request(),
+            ) {
+                fields.add("provisioningState", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.power_state {
+                fields.add("powerState", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.kubernetes_version {
+                fields.add("kubernetesVersion", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.current_kubernetes_version,
+                fields.in_request(),
+            ) {
+                fields.add("currentKubernetesVersion", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.dns_prefix {
+                fields.add("dnsPrefix", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.fqdn,
+                fields.in_request(),
+            ) {
+                fields.add("fqdn", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.node_resource_group {
+                fields.add("nodeResourceGroup", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ManagedClusterProperties> {
+            ::std::result::Result::Ok(ManagedClusterProperties {
+                provisioning_state: object.optional("provisioningState")?,
+                power_state: object.optional("powerState")?,
+                kubernetes_version: object.optional("kubernetesVersion")?,
+                current_kubernetes_version: object.optional("currentKubernetesVersion")?,
+                dns_prefix: object.optional("dnsPrefix")?,
+                fqdn: object.optional("fqdn")?,
+                node_resource_group: object.optional("nodeResourceGroup")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ManagedClusterProperties",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Describes the Power State of the cluster
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct PowerState {
     /// Tells whether the cluster is Running or Stopped
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<Code>,
 }
 impl PowerState {
@@ -383,62 +523,60 @@ impl PowerState {
         }
     }
 }
+impl ::serde::Serialize for PowerState {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &PowerState) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            if let ::std::option::Option::Some(field) = &value.code {
+                fields.add("code", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PowerState {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<PowerState> {
+            ::std::result::Result::Ok(PowerState {
+                code: object.optional("code")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "PowerState")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Metadata pertaining to creation and last modification of the resource.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct SystemData {
     /// The identity that created the resource.
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The type of identity that created the resource.
-    #[serde(
-        rename = "createdByType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_type: ::std::option::Option<CreatedByType>,
     /// The timestamp of resource creation (UTC).
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub created_at: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// The identity that last modified the resource.
-    #[serde(
-        rename = "lastModifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_by: ::std::option::Option<::std::string::String>,
     /// The type of identity that last modified the resource.
-    #[serde(
-        rename = "lastModifiedByType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_by_type: ::std::option::Option<CreatedByType>,
     /// The timestamp of resource last modification (UTC)
-    #[serde(
-        rename = "lastModifiedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub last_modified_at: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
@@ -455,6 +593,66 @@ impl SystemData {
             last_modified_by_type: ::std::option::Option::None,
             last_modified_at: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for SystemData {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &SystemData) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
+            if let ::std::option::Option::Some(field) = &value.created_by {
+                fields.add("createdBy", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.created_by_type {
+                fields.add("createdByType", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.created_at {
+                fields.date_time("createdAt", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.last_modified_by {
+                fields.add("lastModifiedBy", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.last_modified_by_type {
+                fields.add("lastModifiedByType", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.last_modified_at {
+                fields.date_time("lastModifiedAt", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemData {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<SystemData> {
+            ::std::result::Result::Ok(SystemData {
+                created_by: object.optional("createdBy")?,
+                created_by_type: object.optional("createdByType")?,
+                created_at: object
+                    .optional_with(
+                        "createdAt",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                last_modified_by: object.optional("lastModifiedBy")?,
+                last_modified_by_type: object.optional("lastModifiedByType")?,
+                last_modified_at: object
+                    .optional_with(
+                        "lastModifiedAt",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "SystemData")?)
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 impl ::restsmith_runtime::ErrorBody for CloudError {

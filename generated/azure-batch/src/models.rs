@@ -6,19 +6,14 @@
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct BatchError {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<ErrorMessage>,
     /// A collection of key-value pairs containing additional details about the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<BatchErrorDetail>>,
 }
 impl BatchError {
@@ -32,22 +27,58 @@ impl BatchError {
         }
     }
 }
+impl ::serde::Serialize for BatchError {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &BatchError) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
+            if let ::std::option::Option::Some(field) = &value.code {
+                fields.add("code", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.message {
+                fields.add("message", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.values {
+                fields.add("values", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchError {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<BatchError> {
+            ::std::result::Result::Ok(BatchError {
+                code: object.optional("code")?,
+                message: object.optional("message")?,
+                values: object.optional("values")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "BatchError")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// An item of additional information included in an Azure Batch error response.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct BatchErrorDetail {
     /// An identifier specifying the meaning of the Value property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The additional information included with the error response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl BatchErrorDetail {
@@ -60,22 +91,59 @@ impl BatchErrorDetail {
         }
     }
 }
+impl ::serde::Serialize for BatchErrorDetail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &BatchErrorDetail) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.key {
+                fields.add("key", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.value {
+                fields.add("value", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<BatchErrorDetail> {
+            ::std::result::Result::Ok(BatchErrorDetail {
+                key: object.optional("key")?,
+                value: object.optional("value")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "BatchErrorDetail",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// An error message received in an Azure Batch error response.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ErrorMessage {
     /// The language code of the error message
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lang: ::std::option::Option<::std::string::String>,
     /// The text of the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ErrorMessage {
@@ -86,6 +154,42 @@ impl ErrorMessage {
             lang: ::std::option::Option::None,
             value: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for ErrorMessage {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ErrorMessage) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.lang {
+                fields.add("lang", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.value {
+                fields.add("value", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ErrorMessage> {
+            ::std::result::Result::Ok(ErrorMessage {
+                lang: object.optional("lang")?,
+                value: object.optional("value")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorMessage")?)
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 impl ::restsmith_runtime::ErrorBody for BatchError {

@@ -6,24 +6,13 @@
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ErrorAdditionalInfo {
     /// The additional info type.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The additional info.
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
 impl ErrorAdditionalInfo {
@@ -36,47 +25,73 @@ impl ErrorAdditionalInfo {
         }
     }
 }
+impl ::serde::Serialize for ErrorAdditionalInfo {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &ErrorAdditionalInfo,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let (::std::option::Option::Some(field), false) = (
+                &value.type_,
+                fields.in_request(),
+            ) {
+                fields.add("type", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.info,
+                fields.in_request(),
+            ) {
+                fields.add("info", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ErrorAdditionalInfo> {
+            ::std::result::Result::Ok(ErrorAdditionalInfo {
+                type_: object.optional("type")?,
+                info: object.optional("info")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ErrorAdditionalInfo",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// The error detail.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// The error message.
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The error target.
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub target: ::std::option::Option<::std::string::String>,
     /// The error details.
-    #[serde(
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub details: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
     /// The error additional info.
-    #[serde(
-        rename = "additionalInfo",
-        default,
-        skip_serializing_if = "::restsmith_runtime::serde_helpers::read_only::skip"
-    )]
     pub additional_info: ::std::option::Option<::std::vec::Vec<ErrorAdditionalInfo>>,
 }
 impl ErrorDetail {
@@ -92,18 +107,78 @@ impl ErrorDetail {
         }
     }
 }
+impl ::serde::Serialize for ErrorDetail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ErrorDetail) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(5);
+            if let (::std::option::Option::Some(field), false) = (
+                &value.code,
+                fields.in_request(),
+            ) {
+                fields.add("code", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.message,
+                fields.in_request(),
+            ) {
+                fields.add("message", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.target,
+                fields.in_request(),
+            ) {
+                fields.add("target", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.details,
+                fields.in_request(),
+            ) {
+                fields.add("details", field);
+            }
+            if let (::std::option::Option::Some(field), false) = (
+                &value.additional_info,
+                fields.in_request(),
+            ) {
+                fields.add("additionalInfo", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ErrorDetail> {
+            ::std::result::Result::Ok(ErrorDetail {
+                code: object.optional("code")?,
+                message: object.optional("message")?,
+                target: object.optional("target")?,
+                details: object.optional("details")?,
+                additional_info: object.optional("additionalInfo")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorDetail")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations. (This also follows the OData error response format.).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ErrorResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<ErrorDetail>,
 }
 impl ErrorResponse {
@@ -115,19 +190,48 @@ impl ErrorResponse {
         }
     }
 }
+impl ::serde::Serialize for ErrorResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ErrorResponse) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            if let ::std::option::Option::Some(field) = &value.error {
+                fields.add("error", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ErrorResponse> {
+            ::std::result::Result::Ok(ErrorResponse {
+                error: object.optional("error")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorResponse")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Defines the delete checkpoint action properties.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct VirtualMachineDeleteCheckpoint {
     /// ID of the checkpoint to be deleted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 impl VirtualMachineDeleteCheckpoint {
@@ -137,6 +241,45 @@ impl VirtualMachineDeleteCheckpoint {
         Self {
             id: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for VirtualMachineDeleteCheckpoint {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &VirtualMachineDeleteCheckpoint,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            if let ::std::option::Option::Some(field) = &value.id {
+                fields.add("id", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<VirtualMachineDeleteCheckpoint> {
+            ::std::result::Result::Ok(VirtualMachineDeleteCheckpoint {
+                id: object.optional("id")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "VirtualMachineDeleteCheckpoint",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorResponse {

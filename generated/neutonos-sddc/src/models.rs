@@ -2,23 +2,12 @@
 
 //! Models: the request and response bodies of the API.
 /// Error body: a non-empty human-readable message and, sometimes, a numeric return code (PROTOCOLS.md §5.2 item 6; convention of the XInfini API, not documented for NeutonOS).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Error {
     /// Human-readable error message.
     pub message: ::std::string::String,
     /// Numeric return code, when the server provides one.
-    #[serde(
-        rename = "returnCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub return_code: ::std::option::Option<i64>,
 }
 impl Error {
@@ -31,33 +20,54 @@ impl Error {
         }
     }
 }
+impl ::serde::Serialize for Error {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &Error) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            fields.add("message", &value.message);
+            if let ::std::option::Option::Some(field) = &value.return_code {
+                fields.add("returnCode", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<Error> {
+            ::std::result::Result::Ok(Error {
+                message: object.required("message")?,
+                return_code: object.optional("returnCode")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "Error")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// NullTime represents a time.Time that may be null. NullTime implements the Scanner interface so it can be used as a scan destination, similar to NullString. (Go's sql.NullTime: `Time` is meaningful only when `Valid` is true.)
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct NullTime {
     /// The time value.
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub time: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Valid is true if Time is not NULL.
-    #[serde(
-        rename = "Valid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub valid: ::std::option::Option<bool>,
 }
 impl NullTime {
@@ -70,60 +80,74 @@ impl NullTime {
         }
     }
 }
+impl ::serde::Serialize for NullTime {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &NullTime) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.time {
+                fields.date_time("Time", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.valid {
+                fields.add("Valid", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NullTime {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<NullTime> {
+            ::std::result::Result::Ok(NullTime {
+                time: object
+                    .optional_with(
+                        "Time",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                valid: object.optional("Valid")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "NullTime")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// ResourceMeta is the metadata all resource type must have.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResourceMeta {
     /// Time the resource was created.
-    #[serde(with = "::restsmith_runtime::serde_helpers::date_time")]
     pub created_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
     /// Time the creation of the resource finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub creation_finish: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Time the deletion of the resource began.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub deletion_begin: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Time the deletion of the resource finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub deletion_finish: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Resource ID.
     pub id: i64,
     /// Labels attached to the resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<ResourceMetaLabel>>,
     /// Resource name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// ID of the project the resource belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ResourceMetaState>,
 }
 impl ResourceMeta {
@@ -148,28 +172,98 @@ impl ResourceMeta {
         }
     }
 }
+impl ::serde::Serialize for ResourceMeta {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ResourceMeta) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(9);
+            fields.date_time("created_at", &value.created_at);
+            if let ::std::option::Option::Some(field) = &value.creation_finish {
+                fields.date_time("creation_finish", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.deletion_begin {
+                fields.date_time("deletion_begin", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.deletion_finish {
+                fields.date_time("deletion_finish", field);
+            }
+            fields.add("id", &value.id);
+            if let ::std::option::Option::Some(field) = &value.labels {
+                fields.add("labels", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.name {
+                fields.add("name", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.project_id {
+                fields.add("project_id", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.state {
+                fields.add("state", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ResourceMeta> {
+            ::std::result::Result::Ok(ResourceMeta {
+                created_at: object
+                    .required_with(
+                        "created_at",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                creation_finish: object
+                    .optional_with(
+                        "creation_finish",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                deletion_begin: object
+                    .optional_with(
+                        "deletion_begin",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                deletion_finish: object
+                    .optional_with(
+                        "deletion_finish",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                id: object.required("id")?,
+                labels: object.optional("labels")?,
+                name: object.optional("name")?,
+                project_id: object.optional("project_id")?,
+                state: object.optional("state")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ResourceMeta")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// ResourceMetaLabel is the label metadata of resource.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ResourceMetaLabel {
     /// ID of the label key.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_key_id: ::std::option::Option<i64>,
     /// Name of the label key.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_key_name: ::std::option::Option<::std::string::String>,
     /// ID of the label value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_value_id: ::std::option::Option<i64>,
     /// Name of the label value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_value_name: ::std::option::Option<::std::string::String>,
 }
 impl ResourceMetaLabel {
@@ -184,21 +278,66 @@ impl ResourceMetaLabel {
         }
     }
 }
+impl ::serde::Serialize for ResourceMetaLabel {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ResourceMetaLabel) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
+            if let ::std::option::Option::Some(field) = &value.label_key_id {
+                fields.add("label_key_id", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.label_key_name {
+                fields.add("label_key_name", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.label_value_id {
+                fields.add("label_value_id", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.label_value_name {
+                fields.add("label_value_name", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ResourceMetaLabel> {
+            ::std::result::Result::Ok(ResourceMetaLabel {
+                label_key_id: object.optional("label_key_id")?,
+                label_key_name: object.optional("label_key_name")?,
+                label_value_id: object.optional("label_value_id")?,
+                label_value_name: object.optional("label_value_name")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ResourceMetaLabel",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// ResourceMetaState is the state metadata of resource. Known `state` values (XInfini analogue, PROTOCOLS.md §5.2): active, creating, deleting, reconciling; others may occur.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ResourceMetaState {
     /// Lifecycle state of the resource, e.g. active, creating, deleting, reconciling. Kept an open string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub diff_fields: ::std::option::Option<ResourceMetaStateDiffFields>,
 }
 impl ResourceMetaState {
@@ -211,22 +350,59 @@ impl ResourceMetaState {
         }
     }
 }
+impl ::serde::Serialize for ResourceMetaState {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ResourceMetaState) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.state {
+                fields.add("state", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.diff_fields {
+                fields.add("diff_fields", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ResourceMetaState> {
+            ::std::result::Result::Ok(ResourceMetaState {
+                state: object.optional("state")?,
+                diff_fields: object.optional("diff_fields")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ResourceMetaState",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Spec fields whose desired value differs from the actual one (restsmith's name for the inline `diff_fields` object of ResourceMetaState).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct ResourceMetaStateDiffFields {
     /// Fields still being reconciled (non-empty = not settled yet).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reconciling: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Fields that cannot be reconciled (non-empty = the change failed).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub irreconcilable: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ResourceMetaStateDiffFields {
@@ -239,14 +415,51 @@ impl ResourceMetaStateDiffFields {
         }
     }
 }
+impl ::serde::Serialize for ResourceMetaStateDiffFields {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &ResourceMetaStateDiffFields,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.reconciling {
+                fields.add("reconciling", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.irreconcilable {
+                fields.add("irreconcilable", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ResourceMetaStateDiffFields> {
+            ::std::result::Result::Ok(ResourceMetaStateDiffFields {
+                reconciling: object.optional("reconciling")?,
+                irreconcilable: object.optional("irreconcilable")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ResourceMetaStateDiffFields",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// VmSnap is a virtual machine snapshot.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnap {
     pub metadata: ResourceMeta,
@@ -260,20 +473,47 @@ impl VmSnap {
         Self { metadata, spec, status }
     }
 }
+impl ::serde::Serialize for VmSnap {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &VmSnap) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
+            fields.add("metadata", &value.metadata);
+            fields.add("spec", &value.spec);
+            fields.add("status", &value.status);
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VmSnap {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<VmSnap> {
+            ::std::result::Result::Ok(VmSnap {
+                metadata: object.required("metadata")?,
+                spec: object.required("spec")?,
+                status: object.required("status")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "VmSnap")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// VmSnapSpec vm-snap's spec.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnapSpec {
     /// BIOS (firmware) type of the virtual machine.
     pub bios: ::std::string::String,
     /// Boot device order. StringSlice stores a string slice to database with format: a,b,c (on the wire it is a JSON array).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_device_order: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Number of CPU cores per socket.
     pub core_num_per_socket: i64,
@@ -282,36 +522,19 @@ pub struct VmSnapSpec {
     /// Number of virtual CPUs.
     pub cpu_num: i64,
     /// Time the snapshot was created.
-    #[serde(with = "::restsmith_runtime::serde_helpers::date_time")]
     pub created_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
     /// Time the creation of the snapshot finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub creation_finish: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<NullTime>,
     /// Time the deletion of the snapshot began.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub deletion_begin: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Time the deletion of the snapshot finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::restsmith_runtime::serde_helpers::date_time::option"
-    )]
     pub deletion_finish: ::std::option::Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
@@ -342,7 +565,6 @@ pub struct VmSnapSpec {
     /// Time zone of the virtual machine.
     pub time_zone: ::std::string::String,
     /// Time the spec was last updated.
-    #[serde(with = "::restsmith_runtime::serde_helpers::date_time")]
     pub updated_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
@@ -416,40 +638,140 @@ impl VmSnapSpec {
         }
     }
 }
+impl ::serde::Serialize for VmSnapSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &VmSnapSpec) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(27);
+            fields.add("bios", &value.bios);
+            if let ::std::option::Option::Some(field) = &value.boot_device_order {
+                fields.add("boot_device_order", field);
+            }
+            fields.add("core_num_per_socket", &value.core_num_per_socket);
+            fields.add("cpu_mode", &value.cpu_mode);
+            fields.add("cpu_num", &value.cpu_num);
+            fields.date_time("created_at", &value.created_at);
+            if let ::std::option::Option::Some(field) = &value.creation_finish {
+                fields.date_time("creation_finish", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.deleted_at {
+                fields.add("deleted_at", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.deletion_begin {
+                fields.date_time("deletion_begin", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.deletion_finish {
+                fields.date_time("deletion_finish", field);
+            }
+            fields.add("description", &value.description);
+            fields.add("etag", &value.etag);
+            fields.add("graphics_auth_enabled", &value.graphics_auth_enabled);
+            fields.add("graphics_spice_enabled", &value.graphics_spice_enabled);
+            fields.add("ha_enabled", &value.ha_enabled);
+            fields.add("id", &value.id);
+            fields.add("memory_mb", &value.memory_mb);
+            fields.add("name", &value.name);
+            fields.add("power_state", &value.power_state);
+            fields.add("project_id", &value.project_id);
+            fields.add("socket_num", &value.socket_num);
+            fields.add("thread_num_per_core", &value.thread_num_per_core);
+            fields.add("time_zone", &value.time_zone);
+            fields.date_time("updated_at", &value.updated_at);
+            fields.add("vm_description", &value.vm_description);
+            fields.add("vm_id", &value.vm_id);
+            fields.add("vm_name", &value.vm_name);
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<VmSnapSpec> {
+            ::std::result::Result::Ok(VmSnapSpec {
+                bios: object.required("bios")?,
+                boot_device_order: object.optional("boot_device_order")?,
+                core_num_per_socket: object.required("core_num_per_socket")?,
+                cpu_mode: object.required("cpu_mode")?,
+                cpu_num: object.required("cpu_num")?,
+                created_at: object
+                    .required_with(
+                        "created_at",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                creation_finish: object
+                    .optional_with(
+                        "creation_finish",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                deleted_at: object.optional("deleted_at")?,
+                deletion_begin: object
+                    .optional_with(
+                        "deletion_begin",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                deletion_finish: object
+                    .optional_with(
+                        "deletion_finish",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                description: object.required("description")?,
+                etag: object.required("etag")?,
+                graphics_auth_enabled: object.required("graphics_auth_enabled")?,
+                graphics_spice_enabled: object.required("graphics_spice_enabled")?,
+                ha_enabled: object.required("ha_enabled")?,
+                id: object.required("id")?,
+                memory_mb: object.required("memory_mb")?,
+                name: object.required("name")?,
+                power_state: object.required("power_state")?,
+                project_id: object.required("project_id")?,
+                socket_num: object.required("socket_num")?,
+                thread_num_per_core: object.required("thread_num_per_core")?,
+                time_zone: object.required("time_zone")?,
+                updated_at: object
+                    .required_with(
+                        "updated_at",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                vm_description: object.required("vm_description")?,
+                vm_id: object.required("vm_id")?,
+                vm_name: object.required("vm_name")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "VmSnapSpec")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// VmSnapStatus vm's status.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnapStatus {
     /// Number of virtual machines cloned from the snapshot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloned_vm_num: ::std::option::Option<i64>,
     /// Time the status record was created.
-    #[serde(with = "::restsmith_runtime::serde_helpers::date_time")]
     pub created_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted_at: ::std::option::Option<NullTime>,
     /// Entity tag of the status.
     pub etag: ::std::string::String,
     /// ID is field of status table must be set according to spec table.
     pub id: i64,
     /// IP addresses of the virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Time the status was last updated.
-    #[serde(with = "::restsmith_runtime::serde_helpers::date_time")]
     pub updated_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
     /// ID of the virtual machine.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_id: ::std::option::Option<i64>,
 }
 impl VmSnapStatus {
@@ -477,18 +799,75 @@ impl VmSnapStatus {
         }
     }
 }
+impl ::serde::Serialize for VmSnapStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &VmSnapStatus) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(8);
+            if let ::std::option::Option::Some(field) = &value.cloned_vm_num {
+                fields.add("cloned_vm_num", field);
+            }
+            fields.date_time("created_at", &value.created_at);
+            if let ::std::option::Option::Some(field) = &value.deleted_at {
+                fields.add("deleted_at", field);
+            }
+            fields.add("etag", &value.etag);
+            fields.add("id", &value.id);
+            if let ::std::option::Option::Some(field) = &value.ip_addresses {
+                fields.add("ip_addresses", field);
+            }
+            fields.date_time("updated_at", &value.updated_at);
+            if let ::std::option::Option::Some(field) = &value.vm_id {
+                fields.add("vm_id", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<VmSnapStatus> {
+            ::std::result::Result::Ok(VmSnapStatus {
+                cloned_vm_num: object.optional("cloned_vm_num")?,
+                created_at: object
+                    .required_with(
+                        "created_at",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                deleted_at: object.optional("deleted_at")?,
+                etag: object.required("etag")?,
+                id: object.required("id")?,
+                ip_addresses: object.optional("ip_addresses")?,
+                updated_at: object
+                    .required_with(
+                        "updated_at",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    )?,
+                vm_id: object.optional("vm_id")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "VmSnapStatus")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Request body of updateVmSnap (mutation bodies wrap the changed spec fields as {"spec": {...}}).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct VmSnapUpdateRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub spec: ::std::option::Option<VmSnapUpdateSpec>,
 }
 impl VmSnapUpdateRequest {
@@ -500,22 +879,57 @@ impl VmSnapUpdateRequest {
         }
     }
 }
+impl ::serde::Serialize for VmSnapUpdateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &VmSnapUpdateRequest,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            if let ::std::option::Option::Some(field) = &value.spec {
+                fields.add("spec", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<VmSnapUpdateRequest> {
+            ::std::result::Result::Ok(VmSnapUpdateRequest {
+                spec: object.optional("spec")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "VmSnapUpdateRequest",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// VmSnapUpdateSpec define spec for updating req.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct VmSnapUpdateSpec {
     /// Description is the description of virtual machine snapshot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Name is the name of the virtual machine snapshot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl VmSnapUpdateSpec {
@@ -526,6 +940,47 @@ impl VmSnapUpdateSpec {
             description: ::std::option::Option::None,
             name: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for VmSnapUpdateSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &VmSnapUpdateSpec) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.description {
+                fields.add("description", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.name {
+                fields.add("name", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<VmSnapUpdateSpec> {
+            ::std::result::Result::Ok(VmSnapUpdateSpec {
+                description: object.optional("description")?,
+                name: object.optional("name")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "VmSnapUpdateSpec",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 impl ::restsmith_runtime::ErrorBody for Error {

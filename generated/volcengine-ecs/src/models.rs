@@ -2,22 +2,10 @@
 
 //! Models: the request and response bodies of the API.
 /// Response envelope of DeleteImages.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
-    #[serde(rename = "ResponseMetadata")]
     pub response_metadata: ResponseMetadata,
-    #[serde(
-        rename = "Result",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub result: ::std::option::Option<DeleteImagesResult>,
 }
 impl DeleteImagesResponse {
@@ -30,23 +18,57 @@ impl DeleteImagesResponse {
         }
     }
 }
+impl ::serde::Serialize for DeleteImagesResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &DeleteImagesResponse,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            fields.add("ResponseMetadata", &value.response_metadata);
+            if let ::std::option::Option::Some(field) = &value.result {
+                fields.add("Result", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<DeleteImagesResponse> {
+            ::std::result::Result::Ok(DeleteImagesResponse {
+                response_metadata: object.required("ResponseMetadata")?,
+                result: object.optional("Result")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "DeleteImagesResponse",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Result of DeleteImages.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct DeleteImagesResult {
     /// Per-image outcome of the custom image operation (ImageOperationResult structures).
-    #[serde(
-        rename = "OperationDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_details: ::std::option::Option<::std::vec::Vec<OperationDetail>>,
 }
 impl DeleteImagesResult {
@@ -56,6 +78,43 @@ impl DeleteImagesResult {
         Self {
             operation_details: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for DeleteImagesResult {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &DeleteImagesResult) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            if let ::std::option::Option::Some(field) = &value.operation_details {
+                fields.add("OperationDetails", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<DeleteImagesResult> {
+            ::std::result::Result::Ok(DeleteImagesResult {
+                operation_details: object.optional("OperationDetails")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "DeleteImagesResult",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 impl DeleteImagesResult {
@@ -80,16 +139,9 @@ impl DeleteImagesResult {
     }
 }
 /// Response envelope of a whole-request failure (ResponseMetadata.Error set, no Result).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorEnvelope {
-    #[serde(rename = "ResponseMetadata")]
     pub response_metadata: ErrorResponseMetadata,
 }
 impl ErrorEnvelope {
@@ -99,48 +151,50 @@ impl ErrorEnvelope {
         Self { response_metadata }
     }
 }
+impl ::serde::Serialize for ErrorEnvelope {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ErrorEnvelope) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            fields.add("ResponseMetadata", &value.response_metadata);
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ErrorEnvelope> {
+            ::std::result::Result::Ok(ErrorEnvelope {
+                response_metadata: object.required("ResponseMetadata")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorEnvelope")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// ResponseMetadata of a failed request; Error is required.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
     /// The action that was called.
-    #[serde(
-        rename = "Action",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action: ::std::option::Option<::std::string::String>,
     /// The API version that was called.
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The service that handled the request, e.g. ecs.
-    #[serde(
-        rename = "Service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service: ::std::option::Option<::std::string::String>,
     /// The region that handled the request, e.g. cn-beijing.
-    #[serde(
-        rename = "Region",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub region: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Error", default)]
     pub error: ::std::option::Option<ResponseError>,
 }
 impl ErrorResponseMetadata {
@@ -157,29 +211,77 @@ impl ErrorResponseMetadata {
         }
     }
 }
+impl ::serde::Serialize for ErrorResponseMetadata {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(
+            value: &ErrorResponseMetadata,
+        ) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
+            fields.add("RequestId", &value.request_id);
+            if let ::std::option::Option::Some(field) = &value.action {
+                fields.add("Action", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.version {
+                fields.add("Version", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.service {
+                fields.add("Service", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.region {
+                fields.add("Region", field);
+            }
+            match &value.error {
+                ::std::option::Option::Some(field) => {
+                    fields.add("Error", field);
+                }
+                ::std::option::Option::None => fields.null("Error"),
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ErrorResponseMetadata> {
+            ::std::result::Result::Ok(ErrorResponseMetadata {
+                request_id: object.required("RequestId")?,
+                action: object.optional("Action")?,
+                version: object.optional("Version")?,
+                service: object.optional("Service")?,
+                region: object.optional("Region")?,
+                error: object.optional("Error")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ErrorResponseMetadata",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Outcome for one image (the page's ImageOperationResult structure).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct OperationDetail {
     /// Image ID.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub image_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error: ::std::option::Option<OperationError>,
 }
 impl OperationDetail {
@@ -192,30 +294,54 @@ impl OperationDetail {
         }
     }
 }
+impl ::serde::Serialize for OperationDetail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &OperationDetail) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.image_id {
+                fields.add("ImageId", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.error {
+                fields.add("Error", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationDetail {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<OperationDetail> {
+            ::std::result::Result::Ok(OperationDetail {
+                image_id: object.optional("ImageId")?,
+                error: object.optional("Error")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "OperationDetail")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Error information for one image that could not be deleted; null, empty or absent for an image that was deleted.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::PartialEq
 )]
 #[non_exhaustive]
 pub struct OperationError {
     /// Error code of the failed item: InvalidImage.NotFound, InvalidImageStatus, InvalidImage.Shared, OperationDenied.ImageIsCopying, OperationDenied.ImageIsExporting or InternalError. Kept an open string.
-    #[serde(
-        rename = "Code",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error message of the failed item.
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl OperationError {
@@ -228,28 +354,51 @@ impl OperationError {
         }
     }
 }
+impl ::serde::Serialize for OperationError {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &OperationError) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+            if let ::std::option::Option::Some(field) = &value.code {
+                fields.add("Code", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.message {
+                fields.add("Message", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationError {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<OperationError> {
+            ::std::result::Result::Ok(OperationError {
+                code: object.optional("Code")?,
+                message: object.optional("Message")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "OperationError")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Whole-request error. Absent (or null) when the request succeeded; present and non-null means the request as a whole failed (normally with HTTP 4xx/5xx and no Result).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResponseError {
     /// Error code, e.g. MissingParameter.ImageId, SignatureDoesNotMatch. Kept an open string.
-    #[serde(rename = "Code")]
     pub code: ::std::string::String,
     /// Numeric error code that some products add.
-    #[serde(
-        rename = "CodeN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code_n: ::std::option::Option<i64>,
     /// Error message.
-    #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
 impl ResponseError {
@@ -263,52 +412,56 @@ impl ResponseError {
         }
     }
 }
+impl ::serde::Serialize for ResponseError {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ResponseError) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
+            fields.add("Code", &value.code);
+            if let ::std::option::Option::Some(field) = &value.code_n {
+                fields.add("CodeN", field);
+            }
+            fields.add("Message", &value.message);
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponseError {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ResponseError> {
+            ::std::result::Result::Ok(ResponseError {
+                code: object.required("Code")?,
+                code_n: object.optional("CodeN")?,
+                message: object.required("Message")?,
+            })
+        }
+        read(::restsmith_runtime::object::Object::read(deserializer, "ResponseError")?)
+            .map_err(::restsmith_runtime::object::Object::error)
+    }
+}
 /// Common response metadata of every Volcengine OpenAPI response.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
     /// The action that was called.
-    #[serde(
-        rename = "Action",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action: ::std::option::Option<::std::string::String>,
     /// The API version that was called.
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The service that handled the request, e.g. ecs.
-    #[serde(
-        rename = "Service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service: ::std::option::Option<::std::string::String>,
     /// The region that handled the request, e.g. cn-beijing.
-    #[serde(
-        rename = "Region",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub region: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error: ::std::option::Option<ResponseError>,
 }
 impl ResponseMetadata {
@@ -323,6 +476,61 @@ impl ResponseMetadata {
             region: ::std::option::Option::None,
             error: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for ResponseMetadata {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &ResponseMetadata) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
+            fields.add("RequestId", &value.request_id);
+            if let ::std::option::Option::Some(field) = &value.action {
+                fields.add("Action", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.version {
+                fields.add("Version", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.service {
+                fields.add("Service", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.region {
+                fields.add("Region", field);
+            }
+            if let ::std::option::Option::Some(field) = &value.error {
+                fields.add("Error", field);
+            }
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<ResponseMetadata> {
+            ::std::result::Result::Ok(ResponseMetadata {
+                request_id: object.required("RequestId")?,
+                action: object.optional("Action")?,
+                version: object.optional("Version")?,
+                service: object.optional("Service")?,
+                region: object.optional("Region")?,
+                error: object.optional("Error")?,
+            })
+        }
+        read(
+                ::restsmith_runtime::object::Object::read(
+                    deserializer,
+                    "ResponseMetadata",
+                )?,
+            )
+            .map_err(::restsmith_runtime::object::Object::error)
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {

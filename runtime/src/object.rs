@@ -1,0 +1,280 @@
+//! How generated structs read themselves from JSON: the object is collected into an [`Object`]
+//! first, and the struct takes its fields out of it by name.
+//!
+//! serde's derived `Deserialize` is one large generic visitor per struct, compiled again for
+//! every input format; on big APIs that is most of a generated crate's build time. Generated
+//! structs instead implement `Deserialize` in two lines that call [`Object::read`] and a
+//! non-generic function taking each field with [`Object::required`], [`Object::optional`] and
+//! friends; the per-type work here is shared by every struct with a field of that type.
+//! The behaviour is serde's for the attributes generated models used: unknown properties are
+//! ignored (or kept, for schemas with `additionalProperties`), optional fields are `None` when
+//! missing or `null`, and a missing required field is an error naming it. Errors also name the
+//! struct, so a nested one reads `Outer.items: Item.id: invalid type: …` (serde_json's line and
+//! column are not added: the object has been read when its fields are checked).
+
+use std::collections::BTreeMap;
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// The result of reading a struct's fields (errors are serde_json's, turned into the input
+/// format's error by the caller).
+pub type Result<T> = std::result::Result<T, serde_json::Error>;
+
+/// A function that reads a value of a special wire format (the `deserialize` of a
+/// [`serde_helpers`](crate::serde_helpers) module, at `Value`).
+pub type ReadWith<T> = fn(Value) -> Result<T>;
+
+/// The properties of one JSON object, taken out field by field.
+#[derive(Debug)]
+pub struct Object {
+    type_name: &'static str,
+    properties: Map<String, Value>,
+}
+
+impl Object {
+    /// Reads a JSON object (an error for anything else) for the struct `type_name`.
+    pub fn read<'de, D: serde::Deserializer<'de>>(deserializer: D, type_name: &'static str) -> std::result::Result<Self, D::Error> {
+        let properties = Map::deserialize(deserializer)?;
+        Ok(Self { type_name, properties })
+    }
+
+    /// The object's properties, for the struct `type_name`.
+    pub fn new(properties: Map<String, Value>, type_name: &'static str) -> Self {
+        Self { type_name, properties }
+    }
+
+    /// Turns a reader's error into the input format's error.
+    pub fn error<E: serde::de::Error>(error: serde_json::Error) -> E {
+        E::custom(error)
+    }
+
+    fn missing(&self, key: &str) -> serde_json::Error {
+        serde_json::Error::custom(format_args!("{}: missing field `{key}`", self.type_name))
+    }
+
+    fn invalid(&self, key: &str, error: serde_json::Error) -> serde_json::Error {
+        serde_json::Error::custom(format_args!("{}.{key}: {error}", self.type_name))
+    }
+
+    /// Takes a required property: an error when it is missing.
+    pub fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T> {
+        match self.properties.remove(key) {
+            Some(value) => serde_json::from_value(value).map_err(|e| self.invalid(key, e)),
+            None => Err(self.missing(key)),
+        }
+    }
+
+    /// Takes an optional property: `None` when it is missing or `null`.
+    pub fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>> {
+        match self.properties.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value).map(Some).map_err(|e| self.invalid(key, e)),
+        }
+    }
+
+    /// [`required`](Self::required) for a value of a special wire format, read by `read`.
+    pub fn required_with<T>(&mut self, key: &str, read: ReadWith<T>) -> Result<T> {
+        match self.properties.remove(key) {
+            Some(value) => read(value).map_err(|e| self.invalid(key, e)),
+            None => Err(self.missing(key)),
+        }
+    }
+
+    /// [`optional`](Self::optional) for a value of a special wire format, read by `read`.
+    pub fn optional_with<T>(&mut self, key: &str, read: ReadWith<T>) -> Result<Option<T>> {
+        match self.properties.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => read(value).map(Some).map_err(|e| self.invalid(key, e)),
+        }
+    }
+
+    /// The properties not taken yet, for a struct that keeps unknown properties
+    /// (`additionalProperties`).
+    pub fn rest<T: DeserializeOwned>(&mut self) -> Result<BTreeMap<String, T>> {
+        std::mem::take(&mut self.properties)
+            .into_iter()
+            .map(|(key, value)| match serde_json::from_value(value) {
+                Ok(value) => Ok((key, value)),
+                Err(e) => Err(self.invalid(&key, e)),
+            })
+            .collect()
+    }
+}
+
+/// A union's variant `T`, if `value` deserializes into it (unions take the first that does).
+pub fn variant<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// The error for a value none of the union `type_name`'s variants accepts.
+pub fn no_variant(type_name: &str) -> serde_json::Error {
+    serde_json::Error::custom(format_args!("the value matches no variant of {type_name}"))
+}
+
+/// The fields of a struct being serialized, in order: generated structs implement `Serialize`
+/// by listing them in a non-generic function and handing the list to serde.
+///
+/// Values are type-erased ([`erased_serde`]), so the serializing code for each field type is
+/// shared by every struct; optional fields that are `None` are left out by the generated code,
+/// and read-only ones are left out of request bodies (see [`in_request`](Self::in_request)).
+pub struct Fields<'a> {
+    entries: Vec<(&'a str, Entry<'a>)>,
+}
+
+/// One field's value.
+enum Entry<'a> {
+    Value(&'a dyn erased_serde::Serialize),
+    Text(String),
+    Integer(i64),
+    Null,
+}
+
+impl<'a> Fields<'a> {
+    /// Room for `capacity` fields.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self { entries: Vec::with_capacity(capacity) }
+    }
+
+    /// A field written with its own `Serialize`.
+    pub fn add(&mut self, key: &'a str, value: &'a dyn erased_serde::Serialize) {
+        self.entries.push((key, Entry::Value(value)));
+    }
+
+    /// A field written as `null`.
+    pub fn null(&mut self, key: &'a str) {
+        self.entries.push((key, Entry::Null));
+    }
+
+    /// A `date-time` field: an RFC 3339 string.
+    pub fn date_time(&mut self, key: &'a str, value: &chrono::DateTime<chrono::Utc>) {
+        self.entries.push((key, Entry::Text(crate::serde_helpers::date_time::format(value))));
+    }
+
+    /// A `date-time-rfc1123` field: `Fri, 05 Jan 2024 09:30:00 GMT`.
+    pub fn rfc1123(&mut self, key: &'a str, value: &chrono::DateTime<chrono::Utc>) {
+        self.entries.push((key, Entry::Text(crate::serde_helpers::rfc1123::format(value))));
+    }
+
+    /// A `unixtime` field: integer seconds since the epoch.
+    pub fn unix_time(&mut self, key: &'a str, value: &chrono::DateTime<chrono::Utc>) {
+        self.entries.push((key, Entry::Integer(value.timestamp())));
+    }
+
+    /// A `byte` field: standard Base64.
+    pub fn base64(&mut self, key: &'a str, value: &[u8]) {
+        self.entries.push((key, Entry::Text(crate::serde_helpers::base64::encode(value))));
+    }
+
+    /// Whether this is a request body, which leaves read-only fields out (see
+    /// [`read_only`](crate::serde_helpers::read_only)).
+    pub fn in_request(&self) -> bool {
+        crate::serde_helpers::read_only::is_request()
+    }
+}
+
+impl serde::Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (key, entry) in &self.entries {
+            match entry {
+                Entry::Value(value) => map.serialize_entry(key, value)?,
+                Entry::Text(text) => map.serialize_entry(key, text)?,
+                Entry::Integer(number) => map.serialize_entry(key, number)?,
+                Entry::Null => map.serialize_entry(key, &())?,
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serde_helpers;
+
+    /// A struct written the way restsmith generates them.
+    #[derive(Debug, PartialEq)]
+    struct Pet {
+        id: i64,
+        name: Option<String>,
+        born: Option<chrono::DateTime<chrono::Utc>>,
+        parent: Option<Box<Pet>>,
+        extra: BTreeMap<String, Value>,
+    }
+
+    impl<'de> Deserialize<'de> for Pet {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            fn read(mut o: Object) -> Result<Pet> {
+                Ok(Pet {
+                    id: o.required("id")?,
+                    name: o.optional("name")?,
+                    born: o.optional_with("born", serde_helpers::date_time::deserialize)?,
+                    parent: o.optional("parent")?,
+                    extra: o.rest()?,
+                })
+            }
+            read(Object::read(deserializer, "Pet")?).map_err(Object::error)
+        }
+    }
+
+    impl serde::Serialize for Pet {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+            fn write(pet: &Pet) -> Fields<'_> {
+                let mut fields = Fields::with_capacity(4);
+                fields.add("id", &pet.id);
+                match &pet.name {
+                    Some(name) => fields.add("name", name),
+                    None => fields.null("name"),
+                }
+                if let (Some(born), false) = (&pet.born, fields.in_request()) {
+                    fields.date_time("born", born);
+                }
+                if let Some(parent) = &pet.parent {
+                    fields.add("parent", parent);
+                }
+                for (key, value) in &pet.extra {
+                    fields.add(key, value);
+                }
+                fields
+            }
+            serde::Serialize::serialize(&write(self), serializer)
+        }
+    }
+
+    #[test]
+    fn fields_are_taken_by_name_and_the_rest_is_kept() {
+        let pet: Pet = serde_json::from_str(
+            r#"{"name":null,"id":7,"born":"2024-01-05T09:30:00Z","color":"grey","parent":{"id":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(pet.id, 7);
+        assert_eq!(pet.name, None);
+        assert_eq!(pet.born.unwrap().to_rfc3339(), "2024-01-05T09:30:00+00:00");
+        assert_eq!(pet.parent.as_ref().map(|p| p.id), Some(1));
+        assert_eq!(pet.extra, BTreeMap::from([("color".to_owned(), Value::from("grey"))]));
+    }
+
+    #[test]
+    fn fields_are_written_in_order_and_read_only_ones_left_out_of_requests() {
+        let json = r#"{"id":7,"name":null,"born":"2024-01-05T09:30:00Z","parent":{"id":1,"name":"Rex"},"color":"grey"}"#;
+        let pet: Pet = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&pet).unwrap(), json);
+        let request = serde_helpers::read_only::in_request(|| serde_json::to_value(&pet)).unwrap();
+        assert!(request.get("born").is_none() && request.get("name") == Some(&Value::Null));
+    }
+
+    #[test]
+    fn errors_name_the_struct_and_field() {
+        let missing = serde_json::from_str::<Pet>(r#"{"name":"x"}"#).unwrap_err().to_string();
+        assert_eq!(missing, "Pet: missing field `id`");
+        let nested = serde_json::from_str::<Pet>(r#"{"id":1,"parent":{"id":"one"}}"#).unwrap_err().to_string();
+        assert_eq!(nested, "Pet.parent: Pet.id: invalid type: string \"one\", expected i64");
+        let format = serde_json::from_str::<Pet>(r#"{"id":1,"born":"yesterday"}"#).unwrap_err().to_string();
+        assert!(format.starts_with("Pet.born: "), "{format}");
+        let not_object = serde_json::from_str::<Pet>("[1]").unwrap_err().to_string();
+        assert!(not_object.starts_with("invalid type: sequence, expected a map"), "{not_object}");
+    }
+}
