@@ -27,22 +27,27 @@ pub type Result<T> = std::result::Result<T, serde_json::Error>;
 pub type ReadWith<T> = fn(Value) -> Result<T>;
 
 /// The properties of one JSON object, taken out field by field.
+///
+/// Taking a field never fails on the spot: the first error is kept, the field comes back as
+/// `None`, and [`finish`](Self::finish) reports the error. The generated reader then has one
+/// branch (for the required fields) instead of one per field, which keeps it cheap to compile.
 #[derive(Debug)]
 pub struct Object {
     type_name: &'static str,
     properties: Map<String, Value>,
+    error: Option<serde_json::Error>,
 }
 
 impl Object {
     /// Reads a JSON object (an error for anything else) for the struct `type_name`.
     pub fn read<'de, D: serde::Deserializer<'de>>(deserializer: D, type_name: &'static str) -> std::result::Result<Self, D::Error> {
         let properties = Map::deserialize(deserializer)?;
-        Ok(Self { type_name, properties })
+        Ok(Self::new(properties, type_name))
     }
 
     /// The object's properties, for the struct `type_name`.
     pub fn new(properties: Map<String, Value>, type_name: &'static str) -> Self {
-        Self { type_name, properties }
+        Self { type_name, properties, error: None }
     }
 
     /// Turns a reader's error into the input format's error.
@@ -50,56 +55,95 @@ impl Object {
         E::custom(error)
     }
 
-    fn missing(&self, key: &str) -> serde_json::Error {
-        serde_json::Error::custom(format_args!("{}: missing field `{key}`", self.type_name))
+    /// Keeps the first error.
+    fn fail(&mut self, error: serde_json::Error) {
+        self.error.get_or_insert(error);
     }
 
-    fn invalid(&self, key: &str, error: serde_json::Error) -> serde_json::Error {
-        serde_json::Error::custom(format_args!("{}.{key}: {error}", self.type_name))
+    fn missing(&mut self, key: &str) {
+        let error = serde_json::Error::custom(format_args!("{}: missing field `{key}`", self.type_name));
+        self.fail(error);
     }
 
-    /// Takes a required property: an error when it is missing.
-    pub fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T> {
+    fn invalid(&mut self, key: &str, error: serde_json::Error) {
+        let error = serde_json::Error::custom(format_args!("{}.{key}: {error}", self.type_name));
+        self.fail(error);
+    }
+
+    /// Takes a required property: `None`, with the error kept, when it is missing or invalid.
+    pub fn required<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         match self.properties.remove(key) {
-            Some(value) => serde_json::from_value(value).map_err(|e| self.invalid(key, e)),
-            None => Err(self.missing(key)),
+            Some(value) => self.convert(key, value, serde_json::from_value),
+            None => {
+                self.missing(key);
+                None
+            }
         }
     }
 
-    /// Takes an optional property: `None` when it is missing or `null`.
-    pub fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>> {
+    /// Takes an optional property: `None` when it is missing or `null` (or invalid, with the
+    /// error kept).
+    pub fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         match self.properties.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => serde_json::from_value(value).map(Some).map_err(|e| self.invalid(key, e)),
+            None | Some(Value::Null) => None,
+            Some(value) => self.convert(key, value, serde_json::from_value),
         }
     }
 
     /// [`required`](Self::required) for a value of a special wire format, read by `read`.
-    pub fn required_with<T>(&mut self, key: &str, read: ReadWith<T>) -> Result<T> {
+    pub fn required_with<T>(&mut self, key: &str, read: ReadWith<T>) -> Option<T> {
         match self.properties.remove(key) {
-            Some(value) => read(value).map_err(|e| self.invalid(key, e)),
-            None => Err(self.missing(key)),
+            Some(value) => self.convert(key, value, read),
+            None => {
+                self.missing(key);
+                None
+            }
         }
     }
 
     /// [`optional`](Self::optional) for a value of a special wire format, read by `read`.
-    pub fn optional_with<T>(&mut self, key: &str, read: ReadWith<T>) -> Result<Option<T>> {
+    pub fn optional_with<T>(&mut self, key: &str, read: ReadWith<T>) -> Option<T> {
         match self.properties.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => read(value).map(Some).map_err(|e| self.invalid(key, e)),
+            None | Some(Value::Null) => None,
+            Some(value) => self.convert(key, value, read),
+        }
+    }
+
+    fn convert<T>(&mut self, key: &str, value: Value, read: ReadWith<T>) -> Option<T> {
+        match read(value) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.invalid(key, e);
+                None
+            }
         }
     }
 
     /// The properties not taken yet, for a struct that keeps unknown properties
-    /// (`additionalProperties`).
-    pub fn rest<T: DeserializeOwned>(&mut self) -> Result<BTreeMap<String, T>> {
-        std::mem::take(&mut self.properties)
-            .into_iter()
-            .map(|(key, value)| match serde_json::from_value(value) {
-                Ok(value) => Ok((key, value)),
-                Err(e) => Err(self.invalid(&key, e)),
-            })
-            .collect()
+    /// (`additionalProperties`); an invalid one is left out, with the error kept.
+    pub fn rest<T: DeserializeOwned>(&mut self) -> BTreeMap<String, T> {
+        let mut rest = BTreeMap::new();
+        for (key, value) in std::mem::take(&mut self.properties) {
+            if let Some(value) = self.convert(&key, value, serde_json::from_value) {
+                rest.insert(key, value);
+            }
+        }
+        rest
+    }
+
+    /// The error that made a required field `None` (a generic one if, unexpectedly, none was
+    /// kept).
+    pub fn failure(&mut self) -> serde_json::Error {
+        let type_name = self.type_name;
+        self.error.take().unwrap_or_else(|| serde_json::Error::custom(format_args!("{type_name}: invalid object")))
+    }
+
+    /// The struct read, or the first error taking its fields.
+    pub fn finish<T>(mut self, value: T) -> Result<T> {
+        match self.error.take() {
+            None => Ok(value),
+            Some(error) => Err(error),
+        }
     }
 }
 
@@ -208,13 +252,15 @@ mod tests {
     impl<'de> Deserialize<'de> for Pet {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
             fn read(mut o: Object) -> Result<Pet> {
-                Ok(Pet {
-                    id: o.required("id")?,
-                    name: o.optional("name")?,
-                    born: o.optional_with("born", serde_helpers::date_time::deserialize)?,
-                    parent: o.optional("parent")?,
-                    extra: o.rest()?,
-                })
+                let Some(id) = o.required("id") else { return Err(o.failure()) };
+                let pet = Pet {
+                    id,
+                    name: o.optional("name"),
+                    born: o.optional_with("born", serde_helpers::date_time::deserialize),
+                    parent: o.optional("parent"),
+                    extra: o.rest(),
+                };
+                o.finish(pet)
             }
             read(Object::read(deserializer, "Pet")?).map_err(Object::error)
         }

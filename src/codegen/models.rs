@@ -309,8 +309,10 @@ fn field_with(f: &FieldDef) -> Option<String> {
 /// code is built only in crates that deserialize the struct.
 fn struct_deserialize(name: &str, s: &StructDef) -> TokenStream {
     let name_ident = ident(name);
-    let inits = s.fields.iter().map(|f| {
-        let fname = ident(&f.rust_name);
+    // Required fields first, into locals checked by one `let … else`; optional ones cannot
+    // fail on the spot (the object keeps the first error for `finish`). The locals are the
+    // fields' names, so the reader is `__object` (a field may be called `object`).
+    let take = |f: &FieldDef| {
         let wire = &f.wire_name;
         let plain_with = match (&f.ty, f.boxed) {
             (TypeRef::Prim(p), false) => serde_with(*p, false),
@@ -321,24 +323,60 @@ fn struct_deserialize(name: &str, s: &StructDef) -> TokenStream {
             (Some(module), optional) => {
                 let read: TokenStream = format!("{module}::deserialize").parse().unwrap_or_default();
                 if optional {
-                    quote!(#fname: object.optional_with(#wire, #read)?,)
+                    quote!(__object.optional_with(#wire, #read))
                 } else {
-                    quote!(#fname: object.required_with(#wire, #read)?,)
+                    quote!(__object.required_with(#wire, #read))
                 }
             }
-            (None, true) => quote!(#fname: object.optional(#wire)?,),
-            (None, false) => quote!(#fname: object.required(#wire)?,),
+            (None, true) => quote!(__object.optional(#wire)),
+            (None, false) => quote!(__object.required(#wire)),
+        }
+    };
+    let required: Vec<&FieldDef> = s.fields.iter().filter(|f| !f.is_optional()).collect();
+    let check = match required.as_slice() {
+        [] => TokenStream::new(),
+        [f] => {
+            let fname = ident(&f.rust_name);
+            let value = take(f);
+            quote!(let ::std::option::Option::Some(#fname) = #value else { return ::std::result::Result::Err(__object.failure()) };)
+        }
+        fields => {
+            let names = fields.iter().map(|f| ident(&f.rust_name));
+            let values = fields.iter().map(|f| take(f));
+            quote! {
+                let (#(::std::option::Option::Some(#names)),*) = (#(#values),*) else {
+                    return ::std::result::Result::Err(__object.failure());
+                };
+            }
+        }
+    };
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        if f.is_optional() {
+            let value = take(f);
+            quote!(#fname: #value,)
+        } else {
+            quote!(#fname,)
         }
     });
-    let rest = s.additional_properties.as_ref().map(|_| quote!(additional_properties: object.rest()?,));
-    let object = if s.fields.is_empty() && rest.is_none() { quote!(_object) } else { quote!(mut object) };
+    let rest = s.additional_properties.as_ref().map(|_| quote!(additional_properties: __object.rest(),));
+    let body = if s.fields.is_empty() && rest.is_none() {
+        quote!(::std::result::Result::Ok(#name_ident {}))
+    } else {
+        quote! {
+            #check
+            let __value = #name_ident { #(#inits)* #rest };
+            __object.finish(__value)
+        }
+    };
+    let object = if s.fields.is_empty() && rest.is_none() { quote!(_object) } else { quote!(mut __object) };
     // `__D`, not `D`: a model named `D` is used inside the nested function.
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name_ident {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 #[inline]
                 fn read(#object: ::restsmith_runtime::object::Object) -> ::restsmith_runtime::object::Result<#name_ident> {
-                    ::std::result::Result::Ok(#name_ident { #(#inits)* #rest })
+                    #body
                 }
                 read(::restsmith_runtime::object::Object::read(deserializer, #name)?).map_err(::restsmith_runtime::object::Object::error)
             }

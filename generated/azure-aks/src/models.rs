@@ -43,11 +43,12 @@ impl<'de> ::serde::Deserialize<'de> for CloudError {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<CloudError> {
-            ::std::result::Result::Ok(CloudError {
-                error: object.optional("error")?,
-            })
+            let __value = CloudError {
+                error: __object.optional("error"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "CloudError")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -114,14 +115,15 @@ impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<CloudErrorBody> {
-            ::std::result::Result::Ok(CloudErrorBody {
-                code: object.optional("code")?,
-                message: object.optional("message")?,
-                target: object.optional("target")?,
-                details: object.optional("details")?,
-            })
+            let __value = CloudErrorBody {
+                code: __object.optional("code"),
+                message: __object.optional("message"),
+                target: __object.optional("target"),
+                details: __object.optional("details"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "CloudErrorBody")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -376,17 +378,20 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedCluster> {
-            ::std::result::Result::Ok(ManagedCluster {
-                id: object.optional("id")?,
-                name: object.optional("name")?,
-                type_: object.optional("type")?,
-                system_data: object.optional("systemData")?,
-                tags: object.optional("tags")?,
-                location: object.required("location")?,
-                properties: object.optional("properties")?,
-            })
+            let ::std::option::Option::Some(location) = __object.required("location")
+            else { return ::std::result::Result::Err(__object.failure()) };
+            let __value = ManagedCluster {
+                id: __object.optional("id"),
+                name: __object.optional("name"),
+                type_: __object.optional("type"),
+                system_data: __object.optional("systemData"),
+                tags: __object.optional("tags"),
+                location,
+                properties: __object.optional("properties"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ManagedCluster")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -481,17 +486,19 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedClusterProperties> {
-            ::std::result::Result::Ok(ManagedClusterProperties {
-                provisioning_state: object.optional("provisioningState")?,
-                power_state: object.optional("powerState")?,
-                kubernetes_version: object.optional("kubernetesVersion")?,
-                current_kubernetes_version: object.optional("currentKubernetesVersion")?,
-                dns_prefix: object.optional("dnsPrefix")?,
-                fqdn: object.optional("fqdn")?,
-                node_resource_group: object.optional("nodeResourceGroup")?,
-            })
+            let __value = ManagedClusterProperties {
+                provisioning_state: __object.optional("provisioningState"),
+                power_state: __object.optional("powerState"),
+                kubernetes_version: __object.optional("kubernetesVersion"),
+                current_kubernetes_version: __object
+                    .optional("currentKubernetesVersion"),
+                dns_prefix: __object.optional("dnsPrefix"),
+                fqdn: __object.optional("fqdn"),
+                node_resource_group: __object.optional("nodeResourceGroup"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -545,11 +552,12 @@ impl<'de> ::serde::Deserialize<'de> for PowerState {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<PowerState> {
-            ::std::result::Result::Ok(PowerState {
-                code: object.optional("code")?,
-            })
+            let __value = PowerState {
+                code: __object.optional("code"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "PowerState")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -632,24 +640,25 @@ impl<'de> ::serde::Deserialize<'de> for SystemData {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<SystemData> {
-            ::std::result::Result::Ok(SystemData {
-                created_by: object.optional("createdBy")?,
-                created_by_type: object.optional("createdByType")?,
-                created_at: object
+            let __value = SystemData {
+                created_by: __object.optional("createdBy"),
+                created_by_type: __object.optional("createdByType"),
+                created_at: __object
                     .optional_with(
                         "createdAt",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                last_modified_by: object.optional("lastModifiedBy")?,
-                last_modified_by_type: object.optional("lastModifiedByType")?,
-                last_modified_at: object
+                    ),
+                last_modified_by: __object.optional("lastModifiedBy"),
+                last_modified_by_type: __object.optional("lastModifiedByType"),
+                last_modified_at: __object
                     .optional_with(
                         "lastModifiedAt",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-            })
+                    ),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "SystemData")?)
             .map_err(::restsmith_runtime::object::Object::error)

@@ -55,13 +55,14 @@ impl<'de> ::serde::Deserialize<'de> for BatchError {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<BatchError> {
-            ::std::result::Result::Ok(BatchError {
-                code: object.optional("code")?,
-                message: object.optional("message")?,
-                values: object.optional("values")?,
-            })
+            let __value = BatchError {
+                code: __object.optional("code"),
+                message: __object.optional("message"),
+                values: __object.optional("values"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "BatchError")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -116,12 +117,13 @@ impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<BatchErrorDetail> {
-            ::std::result::Result::Ok(BatchErrorDetail {
-                key: object.optional("key")?,
-                value: object.optional("value")?,
-            })
+            let __value = BatchErrorDetail {
+                key: __object.optional("key"),
+                value: __object.optional("value"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -181,12 +183,13 @@ impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorMessage> {
-            ::std::result::Result::Ok(ErrorMessage {
-                lang: object.optional("lang")?,
-                value: object.optional("value")?,
-            })
+            let __value = ErrorMessage {
+                lang: __object.optional("lang"),
+                value: __object.optional("value"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ErrorMessage")?)
             .map_err(::restsmith_runtime::object::Object::error)

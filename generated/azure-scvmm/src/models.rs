@@ -58,12 +58,13 @@ impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorAdditionalInfo> {
-            ::std::result::Result::Ok(ErrorAdditionalInfo {
-                type_: object.optional("type")?,
-                info: object.optional("info")?,
-            })
+            let __value = ErrorAdditionalInfo {
+                type_: __object.optional("type"),
+                info: __object.optional("info"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -156,15 +157,16 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorDetail> {
-            ::std::result::Result::Ok(ErrorDetail {
-                code: object.optional("code")?,
-                message: object.optional("message")?,
-                target: object.optional("target")?,
-                details: object.optional("details")?,
-                additional_info: object.optional("additionalInfo")?,
-            })
+            let __value = ErrorDetail {
+                code: __object.optional("code"),
+                message: __object.optional("message"),
+                target: __object.optional("target"),
+                details: __object.optional("details"),
+                additional_info: __object.optional("additionalInfo"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ErrorDetail")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -212,11 +214,12 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponse> {
-            ::std::result::Result::Ok(ErrorResponse {
-                error: object.optional("error")?,
-            })
+            let __value = ErrorResponse {
+                error: __object.optional("error"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ErrorResponse")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -267,11 +270,12 @@ impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VirtualMachineDeleteCheckpoint> {
-            ::std::result::Result::Ok(VirtualMachineDeleteCheckpoint {
-                id: object.optional("id")?,
-            })
+            let __value = VirtualMachineDeleteCheckpoint {
+                id: __object.optional("id"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(

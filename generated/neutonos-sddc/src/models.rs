@@ -43,12 +43,16 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<Error> {
-            ::std::result::Result::Ok(Error {
-                message: object.required("message")?,
-                return_code: object.optional("returnCode")?,
-            })
+            let ::std::option::Option::Some(message) = __object.required("message") else {
+                return ::std::result::Result::Err(__object.failure())
+            };
+            let __value = Error {
+                message,
+                return_code: __object.optional("returnCode"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "Error")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -105,16 +109,17 @@ impl<'de> ::serde::Deserialize<'de> for NullTime {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<NullTime> {
-            ::std::result::Result::Ok(NullTime {
-                time: object
+            let __value = NullTime {
+                time: __object
                     .optional_with(
                         "Time",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                valid: object.optional("Valid")?,
-            })
+                    ),
+                valid: __object.optional("Valid"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "NullTime")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -214,35 +219,45 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMeta> {
-            ::std::result::Result::Ok(ResourceMeta {
-                created_at: object
+            let (
+                ::std::option::Option::Some(created_at),
+                ::std::option::Option::Some(id),
+            ) = (
+                __object
                     .required_with(
                         "created_at",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                creation_finish: object
+                    ),
+                __object.required("id"),
+            ) else {
+                return ::std::result::Result::Err(__object.failure());
+            };
+            let __value = ResourceMeta {
+                created_at,
+                creation_finish: __object
                     .optional_with(
                         "creation_finish",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                deletion_begin: object
+                    ),
+                deletion_begin: __object
                     .optional_with(
                         "deletion_begin",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                deletion_finish: object
+                    ),
+                deletion_finish: __object
                     .optional_with(
                         "deletion_finish",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                id: object.required("id")?,
-                labels: object.optional("labels")?,
-                name: object.optional("name")?,
-                project_id: object.optional("project_id")?,
-                state: object.optional("state")?,
-            })
+                    ),
+                id,
+                labels: __object.optional("labels"),
+                name: __object.optional("name"),
+                project_id: __object.optional("project_id"),
+                state: __object.optional("state"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ResourceMeta")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -309,14 +324,15 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaLabel> {
-            ::std::result::Result::Ok(ResourceMetaLabel {
-                label_key_id: object.optional("label_key_id")?,
-                label_key_name: object.optional("label_key_name")?,
-                label_value_id: object.optional("label_value_id")?,
-                label_value_name: object.optional("label_value_name")?,
-            })
+            let __value = ResourceMetaLabel {
+                label_key_id: __object.optional("label_key_id"),
+                label_key_name: __object.optional("label_key_name"),
+                label_value_id: __object.optional("label_value_id"),
+                label_value_name: __object.optional("label_value_name"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -375,12 +391,13 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaState> {
-            ::std::result::Result::Ok(ResourceMetaState {
-                state: object.optional("state")?,
-                diff_fields: object.optional("diff_fields")?,
-            })
+            let __value = ResourceMetaState {
+                state: __object.optional("state"),
+                diff_fields: __object.optional("diff_fields"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -442,12 +459,13 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaStateDiffFields> {
-            ::std::result::Result::Ok(ResourceMetaStateDiffFields {
-                reconciling: object.optional("reconciling")?,
-                irreconcilable: object.optional("irreconcilable")?,
-            })
+            let __value = ResourceMetaStateDiffFields {
+                reconciling: __object.optional("reconciling"),
+                irreconcilable: __object.optional("irreconcilable"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -495,13 +513,21 @@ impl<'de> ::serde::Deserialize<'de> for VmSnap {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnap> {
-            ::std::result::Result::Ok(VmSnap {
-                metadata: object.required("metadata")?,
-                spec: object.required("spec")?,
-                status: object.required("status")?,
-            })
+            let (
+                ::std::option::Option::Some(metadata),
+                ::std::option::Option::Some(spec),
+                ::std::option::Option::Some(status),
+            ) = (
+                __object.required("metadata"),
+                __object.required("spec"),
+                __object.required("status"),
+            ) else {
+                return ::std::result::Result::Err(__object.failure());
+            };
+            let __value = VmSnap { metadata, spec, status };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "VmSnap")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -694,57 +720,107 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapSpec> {
-            ::std::result::Result::Ok(VmSnapSpec {
-                bios: object.required("bios")?,
-                boot_device_order: object.optional("boot_device_order")?,
-                core_num_per_socket: object.required("core_num_per_socket")?,
-                cpu_mode: object.required("cpu_mode")?,
-                cpu_num: object.required("cpu_num")?,
-                created_at: object
+            let (
+                ::std::option::Option::Some(bios),
+                ::std::option::Option::Some(core_num_per_socket),
+                ::std::option::Option::Some(cpu_mode),
+                ::std::option::Option::Some(cpu_num),
+                ::std::option::Option::Some(created_at),
+                ::std::option::Option::Some(description),
+                ::std::option::Option::Some(etag),
+                ::std::option::Option::Some(graphics_auth_enabled),
+                ::std::option::Option::Some(graphics_spice_enabled),
+                ::std::option::Option::Some(ha_enabled),
+                ::std::option::Option::Some(id),
+                ::std::option::Option::Some(memory_mb),
+                ::std::option::Option::Some(name),
+                ::std::option::Option::Some(power_state),
+                ::std::option::Option::Some(project_id),
+                ::std::option::Option::Some(socket_num),
+                ::std::option::Option::Some(thread_num_per_core),
+                ::std::option::Option::Some(time_zone),
+                ::std::option::Option::Some(updated_at),
+                ::std::option::Option::Some(vm_description),
+                ::std::option::Option::Some(vm_id),
+                ::std::option::Option::Some(vm_name),
+            ) = (
+                __object.required("bios"),
+                __object.required("core_num_per_socket"),
+                __object.required("cpu_mode"),
+                __object.required("cpu_num"),
+                __object
                     .required_with(
                         "created_at",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                creation_finish: object
-                    .optional_with(
-                        "creation_finish",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                deleted_at: object.optional("deleted_at")?,
-                deletion_begin: object
-                    .optional_with(
-                        "deletion_begin",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                deletion_finish: object
-                    .optional_with(
-                        "deletion_finish",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                description: object.required("description")?,
-                etag: object.required("etag")?,
-                graphics_auth_enabled: object.required("graphics_auth_enabled")?,
-                graphics_spice_enabled: object.required("graphics_spice_enabled")?,
-                ha_enabled: object.required("ha_enabled")?,
-                id: object.required("id")?,
-                memory_mb: object.required("memory_mb")?,
-                name: object.required("name")?,
-                power_state: object.required("power_state")?,
-                project_id: object.required("project_id")?,
-                socket_num: object.required("socket_num")?,
-                thread_num_per_core: object.required("thread_num_per_core")?,
-                time_zone: object.required("time_zone")?,
-                updated_at: object
+                    ),
+                __object.required("description"),
+                __object.required("etag"),
+                __object.required("graphics_auth_enabled"),
+                __object.required("graphics_spice_enabled"),
+                __object.required("ha_enabled"),
+                __object.required("id"),
+                __object.required("memory_mb"),
+                __object.required("name"),
+                __object.required("power_state"),
+                __object.required("project_id"),
+                __object.required("socket_num"),
+                __object.required("thread_num_per_core"),
+                __object.required("time_zone"),
+                __object
                     .required_with(
                         "updated_at",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                vm_description: object.required("vm_description")?,
-                vm_id: object.required("vm_id")?,
-                vm_name: object.required("vm_name")?,
-            })
+                    ),
+                __object.required("vm_description"),
+                __object.required("vm_id"),
+                __object.required("vm_name"),
+            ) else {
+                return ::std::result::Result::Err(__object.failure());
+            };
+            let __value = VmSnapSpec {
+                bios,
+                boot_device_order: __object.optional("boot_device_order"),
+                core_num_per_socket,
+                cpu_mode,
+                cpu_num,
+                created_at,
+                creation_finish: __object
+                    .optional_with(
+                        "creation_finish",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    ),
+                deleted_at: __object.optional("deleted_at"),
+                deletion_begin: __object
+                    .optional_with(
+                        "deletion_begin",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    ),
+                deletion_finish: __object
+                    .optional_with(
+                        "deletion_finish",
+                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
+                    ),
+                description,
+                etag,
+                graphics_auth_enabled,
+                graphics_spice_enabled,
+                ha_enabled,
+                id,
+                memory_mb,
+                name,
+                power_state,
+                project_id,
+                socket_num,
+                thread_num_per_core,
+                time_zone,
+                updated_at,
+                vm_description,
+                vm_id,
+                vm_name,
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "VmSnapSpec")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -834,26 +910,40 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapStatus> {
-            ::std::result::Result::Ok(VmSnapStatus {
-                cloned_vm_num: object.optional("cloned_vm_num")?,
-                created_at: object
+            let (
+                ::std::option::Option::Some(created_at),
+                ::std::option::Option::Some(etag),
+                ::std::option::Option::Some(id),
+                ::std::option::Option::Some(updated_at),
+            ) = (
+                __object
                     .required_with(
                         "created_at",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                deleted_at: object.optional("deleted_at")?,
-                etag: object.required("etag")?,
-                id: object.required("id")?,
-                ip_addresses: object.optional("ip_addresses")?,
-                updated_at: object
+                    ),
+                __object.required("etag"),
+                __object.required("id"),
+                __object
                     .required_with(
                         "updated_at",
                         ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    )?,
-                vm_id: object.optional("vm_id")?,
-            })
+                    ),
+            ) else {
+                return ::std::result::Result::Err(__object.failure());
+            };
+            let __value = VmSnapStatus {
+                cloned_vm_num: __object.optional("cloned_vm_num"),
+                created_at,
+                deleted_at: __object.optional("deleted_at"),
+                etag,
+                id,
+                ip_addresses: __object.optional("ip_addresses"),
+                updated_at,
+                vm_id: __object.optional("vm_id"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "VmSnapStatus")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -903,11 +993,12 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapUpdateRequest> {
-            ::std::result::Result::Ok(VmSnapUpdateRequest {
-                spec: object.optional("spec")?,
-            })
+            let __value = VmSnapUpdateRequest {
+                spec: __object.optional("spec"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -967,12 +1058,13 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapUpdateSpec> {
-            ::std::result::Result::Ok(VmSnapUpdateSpec {
-                description: object.optional("description")?,
-                name: object.optional("name")?,
-            })
+            let __value = VmSnapUpdateSpec {
+                description: __object.optional("description"),
+                name: __object.optional("name"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(

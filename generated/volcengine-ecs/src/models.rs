@@ -43,12 +43,17 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResponse> {
-            ::std::result::Result::Ok(DeleteImagesResponse {
-                response_metadata: object.required("ResponseMetadata")?,
-                result: object.optional("Result")?,
-            })
+            let ::std::option::Option::Some(response_metadata) = __object
+                .required("ResponseMetadata") else {
+                return ::std::result::Result::Err(__object.failure())
+            };
+            let __value = DeleteImagesResponse {
+                response_metadata,
+                result: __object.optional("Result"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -102,11 +107,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResult> {
-            ::std::result::Result::Ok(DeleteImagesResult {
-                operation_details: object.optional("OperationDetails")?,
-            })
+            let __value = DeleteImagesResult {
+                operation_details: __object.optional("OperationDetails"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -171,11 +177,14 @@ impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorEnvelope> {
-            ::std::result::Result::Ok(ErrorEnvelope {
-                response_metadata: object.required("ResponseMetadata")?,
-            })
+            let ::std::option::Option::Some(response_metadata) = __object
+                .required("ResponseMetadata") else {
+                return ::std::result::Result::Err(__object.failure())
+            };
+            let __value = ErrorEnvelope { response_metadata };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ErrorEnvelope")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -251,16 +260,19 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponseMetadata> {
-            ::std::result::Result::Ok(ErrorResponseMetadata {
-                request_id: object.required("RequestId")?,
-                action: object.optional("Action")?,
-                version: object.optional("Version")?,
-                service: object.optional("Service")?,
-                region: object.optional("Region")?,
-                error: object.optional("Error")?,
-            })
+            let ::std::option::Option::Some(request_id) = __object.required("RequestId")
+            else { return ::std::result::Result::Err(__object.failure()) };
+            let __value = ErrorResponseMetadata {
+                request_id,
+                action: __object.optional("Action"),
+                version: __object.optional("Version"),
+                service: __object.optional("Service"),
+                region: __object.optional("Region"),
+                error: __object.optional("Error"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
@@ -319,12 +331,13 @@ impl<'de> ::serde::Deserialize<'de> for OperationDetail {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<OperationDetail> {
-            ::std::result::Result::Ok(OperationDetail {
-                image_id: object.optional("ImageId")?,
-                error: object.optional("Error")?,
-            })
+            let __value = OperationDetail {
+                image_id: __object.optional("ImageId"),
+                error: __object.optional("Error"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "OperationDetail")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -379,12 +392,13 @@ impl<'de> ::serde::Deserialize<'de> for OperationError {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<OperationError> {
-            ::std::result::Result::Ok(OperationError {
-                code: object.optional("Code")?,
-                message: object.optional("Message")?,
-            })
+            let __value = OperationError {
+                code: __object.optional("Code"),
+                message: __object.optional("Message"),
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "OperationError")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -436,13 +450,20 @@ impl<'de> ::serde::Deserialize<'de> for ResponseError {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseError> {
-            ::std::result::Result::Ok(ResponseError {
-                code: object.required("Code")?,
-                code_n: object.optional("CodeN")?,
-                message: object.required("Message")?,
-            })
+            let (
+                ::std::option::Option::Some(code),
+                ::std::option::Option::Some(message),
+            ) = (__object.required("Code"), __object.required("Message")) else {
+                return ::std::result::Result::Err(__object.failure());
+            };
+            let __value = ResponseError {
+                code,
+                code_n: __object.optional("CodeN"),
+                message,
+            };
+            __object.finish(__value)
         }
         read(::restsmith_runtime::object::Object::read(deserializer, "ResponseError")?)
             .map_err(::restsmith_runtime::object::Object::error)
@@ -513,16 +534,19 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
     ) -> ::std::result::Result<Self, __D::Error> {
         #[inline]
         fn read(
-            mut object: ::restsmith_runtime::object::Object,
+            mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseMetadata> {
-            ::std::result::Result::Ok(ResponseMetadata {
-                request_id: object.required("RequestId")?,
-                action: object.optional("Action")?,
-                version: object.optional("Version")?,
-                service: object.optional("Service")?,
-                region: object.optional("Region")?,
-                error: object.optional("Error")?,
-            })
+            let ::std::option::Option::Some(request_id) = __object.required("RequestId")
+            else { return ::std::result::Result::Err(__object.failure()) };
+            let __value = ResponseMetadata {
+                request_id,
+                action: __object.optional("Action"),
+                version: __object.optional("Version"),
+                service: __object.optional("Service"),
+                region: __object.optional("Region"),
+                error: __object.optional("Error"),
+            };
+            __object.finish(__value)
         }
         read(
                 ::restsmith_runtime::object::Object::read(
