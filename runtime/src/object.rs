@@ -50,6 +50,16 @@ impl Object {
         Self { type_name, properties, error: None }
     }
 
+    /// `Deserialize::deserialize` of a generated struct: reads the object, then the struct's
+    /// fields with `read`.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>, T>(
+        deserializer: D,
+        type_name: &'static str,
+        read: fn(Object) -> Result<T>,
+    ) -> std::result::Result<T, D::Error> {
+        read(Self::read(deserializer, type_name)?).map_err(Self::error)
+    }
+
     /// Turns a reader's error into the input format's error.
     pub fn error<E: serde::de::Error>(error: serde_json::Error) -> E {
         E::custom(error)
@@ -186,6 +196,21 @@ impl<'a> Fields<'a> {
         self.entries.push((key, Entry::Value(value)));
     }
 
+    /// An optional field: left out when `None`.
+    pub fn optional<T: serde::Serialize>(&mut self, key: &'a str, value: &'a Option<T>) {
+        if let Some(value) = value {
+            self.entries.push((key, Entry::Value(value)));
+        }
+    }
+
+    /// A required, nullable field: `None` is written as `null`.
+    pub fn nullable<T: serde::Serialize>(&mut self, key: &'a str, value: &'a Option<T>) {
+        match value {
+            Some(value) => self.entries.push((key, Entry::Value(value))),
+            None => self.null(key),
+        }
+    }
+
     /// A field written as `null`.
     pub fn null(&mut self, key: &'a str) {
         self.entries.push((key, Entry::Null));
@@ -262,7 +287,7 @@ mod tests {
                 };
                 o.finish(pet)
             }
-            read(Object::read(deserializer, "Pet")?).map_err(Object::error)
+            Object::deserialize(deserializer, "Pet", read)
         }
     }
 
@@ -271,16 +296,11 @@ mod tests {
             fn write(pet: &Pet) -> Fields<'_> {
                 let mut fields = Fields::with_capacity(4);
                 fields.add("id", &pet.id);
-                match &pet.name {
-                    Some(name) => fields.add("name", name),
-                    None => fields.null("name"),
-                }
+                fields.nullable("name", &pet.name);
                 if let (Some(born), false) = (&pet.born, fields.in_request()) {
                     fields.date_time("born", born);
                 }
-                if let Some(parent) = &pet.parent {
-                    fields.add("parent", parent);
-                }
+                fields.optional("parent", &pet.parent);
                 for (key, value) in &pet.extra {
                     fields.add(key, value);
                 }

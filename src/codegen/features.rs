@@ -237,6 +237,32 @@ impl<'a> ModelNames<'a> {
     }
 }
 
+/// `#[cfg(...)]` attributes formatted as prettyplease prints them before an item, for items
+/// written as text; each distinct attribute is formatted once.
+#[derive(Default)]
+pub struct GateText {
+    formatted: std::collections::HashMap<String, String>,
+}
+
+impl GateText {
+    /// The text of `attribute` (a `#[cfg(...)]`, or nothing), ending in a newline.
+    pub fn text(&mut self, attribute: &TokenStream) -> &str {
+        self.formatted.entry(attribute.to_string()).or_insert_with(|| {
+            if attribute.is_empty() {
+                return String::new();
+            }
+            let item = quote::quote!(#attribute struct Gate;);
+            match syn::parse2::<syn::File>(item) {
+                Ok(file) => {
+                    let text = prettyplease::unparse(&file);
+                    text.strip_suffix("struct Gate;\n").unwrap_or(&text).to_owned()
+                }
+                Err(_) => String::new(),
+            }
+        })
+    }
+}
+
 /// Puts `attribute` (a `#[cfg(...)]`, or nothing) on every item of `items`: before each item's
 /// first token, where an item ends after a `;` or a `{ … }` group at the top level (what every
 /// model item generated here looks like). A walk over the tokens, no parsing.

@@ -8,6 +8,7 @@ pub mod features;
 mod lro;
 mod models;
 mod operations;
+mod serde_text;
 pub mod rust;
 pub mod surface;
 mod templates;
@@ -168,9 +169,9 @@ fn rust_sources_with(ir: &ApiIr, tags_plan: Option<&features::FeaturePlan>) -> R
                                     what: format!("models of `{}`", ir.crate_name),
                                     message: "the operations module was not built".into(),
                                 })?;
-                                models::gated_model_chunks(ir, items, Some(&plan)).try_for_each(|chunk| source.push(chunk))?;
+                                models::gated_model_chunks(ir, items, Some(&plan)).try_for_each(|chunk| source.push_model(chunk))?;
                             }
-                            _ => models::gated_model_chunks(ir, models::model_items(ir), None).try_for_each(|chunk| source.push(chunk))?,
+                            _ => models::gated_model_chunks(ir, models::model_items(ir), None).try_for_each(|chunk| source.push_model(chunk))?,
                         },
                         _ => source.push(module_items(ir, tags_plan, name))?,
                     }
@@ -276,6 +277,13 @@ impl<'a> SourceWriter<'a> {
             message: e.to_string(),
         })?;
         self.text.push_str(&prettyplease::unparse(&file));
+        Ok(())
+    }
+
+    /// Pushes a model's items: tokens, then text already formatted.
+    fn push_model(&mut self, (tokens, text): (TokenStream, String)) -> Result<()> {
+        self.push(tokens)?;
+        self.text.push_str(&text);
         Ok(())
     }
 

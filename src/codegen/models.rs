@@ -4,45 +4,70 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::errors::error_body_impl;
+use super::serde_text;
 use super::features::FeaturePlan;
 use super::rust::{doc_attrs, ident, lines_to_doc, sanitize_doc, serde_with, type_tokens};
 use crate::ir::{ApiIr, EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
 
 /// Tokens of the whole models module.
 pub fn models_file(ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
-    gated_models_file(ir, model_items(ir), plan)
+    let chunks = gated_model_chunks(ir, model_items(ir), plan).map(|(tokens, text)| {
+        let impls = text.parse::<TokenStream>().unwrap_or_else(|e| {
+            let message = format!("restsmith wrote invalid serde impls: {e}");
+            quote!(::core::compile_error!(#message);)
+        });
+        quote!(#tokens #impls)
+    });
+    quote!(#(#chunks)*)
 }
 
-/// The items of every model, not yet gated by features: (model name, items), the types in
-/// `ir.types` order, then the error-body impls.
-pub fn model_items(ir: &ApiIr) -> Vec<(String, TokenStream)> {
-    let items = ir.types.iter().map(|t| (t.name.clone(), type_item(ir, t)));
+/// One model's items, not yet gated by features.
+pub struct ModelItems<'a> {
+    /// The model's name.
+    name: String,
+    /// Its items, as tokens.
+    tokens: TokenStream,
+    /// A struct that gets the compact serde impls (written as text by [`serde_text`]).
+    serde_impls: Option<&'a StructDef>,
+}
+
+/// The items of every model, not yet gated by features: the types in `ir.types` order, then
+/// the error-body impls.
+pub fn model_items(ir: &ApiIr) -> Vec<ModelItems<'_>> {
+    let compact = !uses_serde_derive(ir);
+    let items = ir.types.iter().map(|t| ModelItems {
+        name: t.name.clone(),
+        tokens: type_item(ir, t),
+        serde_impls: match &t.kind {
+            TypeKind::Struct(s) if compact => Some(s),
+            _ => None,
+        },
+    });
     let error_impls = error_types(ir).into_iter().filter_map(|name| {
-        let items = error_body_impl(ir, &name)?;
-        Some((name, items))
+        let tokens = error_body_impl(ir, &name)?;
+        Some(ModelItems { name, tokens, serde_impls: None })
     });
     items.chain(error_impls).collect()
 }
 
-/// The models module from [`model_items`], each model's items gated by the features that
-/// compile it (with features per tag).
-pub fn gated_models_file(ir: &ApiIr, items: Vec<(String, TokenStream)>, plan: Option<&FeaturePlan>) -> TokenStream {
-    let chunks = gated_model_chunks(ir, items, plan);
-    quote!(#(#chunks)*)
-}
-
-/// The items of [`gated_models_file`] in pieces that can be formatted one at a time: each
-/// model's items, then the example tests.
+/// The models module in pieces that can be formatted one at a time: for each model, its items
+/// as tokens and its serde impls as formatted text (maybe empty), each gated by the features
+/// that compile the model (with features per tag); then the example tests.
 pub fn gated_model_chunks<'a>(
     ir: &'a ApiIr,
-    items: Vec<(String, TokenStream)>,
+    items: Vec<ModelItems<'a>>,
     plan: Option<&'a FeaturePlan>,
-) -> impl Iterator<Item = TokenStream> + 'a {
-    let items = items.into_iter().map(move |(name, items)| match plan {
-        Some(plan) => super::features::gate_items(items, &plan.model_cfg(&name)),
-        None => items,
+) -> impl Iterator<Item = (TokenStream, String)> + 'a {
+    let mut gates = super::features::GateText::default();
+    let items = items.into_iter().map(move |model| {
+        let cfg = plan.map(|plan| plan.model_cfg(&model.name)).unwrap_or_default();
+        let text = match model.serde_impls {
+            Some(s) => serde_text::struct_impls(&model.name, s, gates.text(&cfg)),
+            None => String::new(),
+        };
+        (super::features::gate_items(model.tokens, &cfg), text)
     });
-    items.chain(std::iter::once_with(move || example_tests(ir, plan)))
+    items.chain(std::iter::once_with(move || (example_tests(ir, plan), String::new())))
 }
 
 /// Names of the named types used as error bodies.
@@ -165,11 +190,6 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     let extra = quote!(#extra #(#[#attributes])*);
     let batch = s.batch_result.as_ref().and_then(|b| batch_outcome(ir, name, s, b));
     let debug = has_secret.then(|| secret_debug(name, s));
-    let serde_impls = (!serde_derive).then(|| {
-        let serialize = struct_serialize(name, s);
-        let deserialize = struct_deserialize(name, s);
-        quote!(#serialize #deserialize)
-    });
     quote! {
         #doc
         #derives
@@ -181,7 +201,6 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         }
         #constructor
         #debug
-        #serde_impls
         #batch
     }
 }
@@ -212,90 +231,6 @@ fn field_serde_attribute(f: &FieldDef) -> TokenStream {
     }
 }
 
-/// `Serialize` of a struct through `restsmith_runtime::object::Fields`: the generic part is one
-/// call; the fields are listed in a non-generic `#[inline]` function.
-fn struct_serialize(name: &str, s: &StructDef) -> TokenStream {
-    let name_ident = ident(name);
-    let writes: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .map(|f| {
-            let fname = ident(&f.rust_name);
-            let wire = &f.wire_name;
-            let format = match (&f.ty, f.boxed) {
-                (TypeRef::Prim(p), false) => match p {
-                    crate::ir::Primitive::DateTime => Some(quote!(date_time)),
-                    crate::ir::Primitive::DateTimeRfc1123 => Some(quote!(rfc1123)),
-                    crate::ir::Primitive::UnixTime => Some(quote!(unix_time)),
-                    crate::ir::Primitive::Bytes => Some(quote!(base64)),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let add = |value: TokenStream| match &format {
-                Some(method) => quote!(fields.#method(#wire, #value);),
-                None => quote!(fields.add(#wire, #value);),
-            };
-            if !f.is_optional() {
-                return add(quote!(&value.#fname));
-            }
-            let some = add(quote!(field));
-            match (f.read_only, f.required && f.nullable) {
-                // Optional: left out when `None`.
-                (false, false) => quote!(if let ::std::option::Option::Some(field) = &value.#fname { #some }),
-                // Required and nullable: `None` is `null`.
-                (false, true) => quote! {
-                    match &value.#fname {
-                        ::std::option::Option::Some(field) => { #some }
-                        ::std::option::Option::None => fields.null(#wire),
-                    }
-                },
-                // Read-only: also left out of request bodies.
-                (true, false) => quote! {
-                    if let (::std::option::Option::Some(field), false) = (&value.#fname, fields.in_request()) { #some }
-                },
-                (true, true) => quote! {
-                    if !fields.in_request() {
-                        match &value.#fname {
-                            ::std::option::Option::Some(field) => { #some }
-                            ::std::option::Option::None => fields.null(#wire),
-                        }
-                    }
-                },
-            }
-        })
-        .collect();
-    let rest = s.additional_properties.as_ref().map(|_| {
-        quote! {
-            for (key, field) in &value.additional_properties {
-                fields.add(key, field);
-            }
-        }
-    });
-    let count = proc_macro2::Literal::usize_unsuffixed(s.fields.len());
-    let body = if writes.is_empty() && rest.is_none() {
-        quote!(::restsmith_runtime::object::Fields::with_capacity(0))
-    } else {
-        quote! {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(#count);
-            #(#writes)*
-            #rest
-            fields
-        }
-    };
-    quote! {
-        impl ::serde::Serialize for #name_ident {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                #[inline]
-                fn write(value: &#name_ident) -> ::restsmith_runtime::object::Fields<'_> {
-                    #body
-                }
-                ::serde::Serialize::serialize(&write(self), serializer)
-            }
-        }
-    }
-}
-
 /// The runtime module with a field's wire format (for `with`), if it has a special one.
 fn field_with(f: &FieldDef) -> Option<String> {
     match (&f.ty, f.boxed) {
@@ -304,85 +239,6 @@ fn field_with(f: &FieldDef) -> Option<String> {
     }
 }
 
-/// `Deserialize` of a struct through `restsmith_runtime::object::Object`: the generic part is
-/// two calls; the fields are taken out in a non-generic `#[inline]` function, so its machine
-/// code is built only in crates that deserialize the struct.
-fn struct_deserialize(name: &str, s: &StructDef) -> TokenStream {
-    let name_ident = ident(name);
-    // Required fields first, into locals checked by one `let … else`; optional ones cannot
-    // fail on the spot (the object keeps the first error for `finish`). The locals are the
-    // fields' names, so the reader is `__object` (a field may be called `object`).
-    let take = |f: &FieldDef| {
-        let wire = &f.wire_name;
-        let plain_with = match (&f.ty, f.boxed) {
-            (TypeRef::Prim(p), false) => serde_with(*p, false),
-            _ => None,
-        };
-        match (plain_with, f.is_optional()) {
-            // The plain module's `deserialize`; the object handles `null` and absence.
-            (Some(module), optional) => {
-                let read: TokenStream = format!("{module}::deserialize").parse().unwrap_or_default();
-                if optional {
-                    quote!(__object.optional_with(#wire, #read))
-                } else {
-                    quote!(__object.required_with(#wire, #read))
-                }
-            }
-            (None, true) => quote!(__object.optional(#wire)),
-            (None, false) => quote!(__object.required(#wire)),
-        }
-    };
-    let required: Vec<&FieldDef> = s.fields.iter().filter(|f| !f.is_optional()).collect();
-    let check = match required.as_slice() {
-        [] => TokenStream::new(),
-        [f] => {
-            let fname = ident(&f.rust_name);
-            let value = take(f);
-            quote!(let ::std::option::Option::Some(#fname) = #value else { return ::std::result::Result::Err(__object.failure()) };)
-        }
-        fields => {
-            let names = fields.iter().map(|f| ident(&f.rust_name));
-            let values = fields.iter().map(|f| take(f));
-            quote! {
-                let (#(::std::option::Option::Some(#names)),*) = (#(#values),*) else {
-                    return ::std::result::Result::Err(__object.failure());
-                };
-            }
-        }
-    };
-    let inits = s.fields.iter().map(|f| {
-        let fname = ident(&f.rust_name);
-        if f.is_optional() {
-            let value = take(f);
-            quote!(#fname: #value,)
-        } else {
-            quote!(#fname,)
-        }
-    });
-    let rest = s.additional_properties.as_ref().map(|_| quote!(additional_properties: __object.rest(),));
-    let body = if s.fields.is_empty() && rest.is_none() {
-        quote!(::std::result::Result::Ok(#name_ident {}))
-    } else {
-        quote! {
-            #check
-            let __value = #name_ident { #(#inits)* #rest };
-            __object.finish(__value)
-        }
-    };
-    let object = if s.fields.is_empty() && rest.is_none() { quote!(_object) } else { quote!(mut __object) };
-    // `__D`, not `D`: a model named `D` is used inside the nested function.
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name_ident {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                #[inline]
-                fn read(#object: ::restsmith_runtime::object::Object) -> ::restsmith_runtime::object::Result<#name_ident> {
-                    #body
-                }
-                read(::restsmith_runtime::object::Object::read(deserializer, #name)?).map_err(::restsmith_runtime::object::Object::error)
-            }
-        }
-    }
-}
 
 fn field_by_wire<'a>(s: &'a StructDef, wire: &str) -> Option<&'a FieldDef> {
     s.fields.iter().find(|f| f.wire_name == wire)

@@ -29,9 +29,7 @@ impl ::serde::Serialize for CloudError {
         #[inline]
         fn write(value: &CloudError) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            if let ::std::option::Option::Some(field) = &value.error {
-                fields.add("error", field);
-            }
+            fields.optional("error", &value.error);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -50,8 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudError {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "CloudError")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "CloudError", read)
     }
 }
 /// An error response from the Container service.
@@ -92,18 +89,10 @@ impl ::serde::Serialize for CloudErrorBody {
         #[inline]
         fn write(value: &CloudErrorBody) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
-            if let ::std::option::Option::Some(field) = &value.code {
-                fields.add("code", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.message {
-                fields.add("message", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.target {
-                fields.add("target", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.details {
-                fields.add("details", field);
-            }
+            fields.optional("code", &value.code);
+            fields.optional("message", &value.message);
+            fields.optional("target", &value.target);
+            fields.optional("details", &value.details);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -125,8 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "CloudErrorBody")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "CloudErrorBody", read)
     }
 }
 /// Tells whether the cluster is Running or Stopped
@@ -336,37 +324,21 @@ impl ::serde::Serialize for ManagedCluster {
         #[inline]
         fn write(value: &ManagedCluster) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
-            if let (::std::option::Option::Some(field), false) = (
-                &value.id,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.id, fields.in_request()) {
                 fields.add("id", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.name,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.name, fields.in_request()) {
                 fields.add("name", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.type_,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.type_, fields.in_request()) {
                 fields.add("type", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.system_data,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.system_data, fields.in_request()) {
                 fields.add("systemData", field);
             }
-            if let ::std::option::Option::Some(field) = &value.tags {
-                fields.add("tags", field);
-            }
+            fields.optional("tags", &value.tags);
             fields.add("location", &value.location);
-            if let ::std::option::Option::Some(field) = &value.properties {
-                fields.add("properties", field);
-            }
+            fields.optional("properties", &value.properties);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -380,8 +352,9 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedCluster> {
-            let ::std::option::Option::Some(location) = __object.required("location")
-            else { return ::std::result::Result::Err(__object.failure()) };
+            let ::std::option::Option::Some(location) = __object.required("location") else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ManagedCluster {
                 id: __object.optional("id"),
                 name: __object.optional("name"),
@@ -393,8 +366,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ManagedCluster")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ManagedCluster", read)
     }
 }
 /// Properties of the managed cluster. TRIMMED by restsmith to 7 of the upstream fields.
@@ -441,40 +413,21 @@ impl ::serde::Serialize for ManagedClusterProperties {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &ManagedClusterProperties,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &ManagedClusterProperties) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
-            if let (::std::option::Option::Some(field), false) = (
-                &value.provisioning_state,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.provisioning_state, fields.in_request()) {
                 fields.add("provisioningState", field);
             }
-            if let ::std::option::Option::Some(field) = &value.power_state {
-                fields.add("powerState", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.kubernetes_version {
-                fields.add("kubernetesVersion", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.current_kubernetes_version,
-                fields.in_request(),
-            ) {
+            fields.optional("powerState", &value.power_state);
+            fields.optional("kubernetesVersion", &value.kubernetes_version);
+            if let (::std::option::Option::Some(field), false) = (&value.current_kubernetes_version, fields.in_request()) {
                 fields.add("currentKubernetesVersion", field);
             }
-            if let ::std::option::Option::Some(field) = &value.dns_prefix {
-                fields.add("dnsPrefix", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.fqdn,
-                fields.in_request(),
-            ) {
+            fields.optional("dnsPrefix", &value.dns_prefix);
+            if let (::std::option::Option::Some(field), false) = (&value.fqdn, fields.in_request()) {
                 fields.add("fqdn", field);
             }
-            if let ::std::option::Option::Some(field) = &value.node_resource_group {
-                fields.add("nodeResourceGroup", field);
-            }
+            fields.optional("nodeResourceGroup", &value.node_resource_group);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -492,21 +445,14 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
                 provisioning_state: __object.optional("provisioningState"),
                 power_state: __object.optional("powerState"),
                 kubernetes_version: __object.optional("kubernetesVersion"),
-                current_kubernetes_version: __object
-                    .optional("currentKubernetesVersion"),
+                current_kubernetes_version: __object.optional("currentKubernetesVersion"),
                 dns_prefix: __object.optional("dnsPrefix"),
                 fqdn: __object.optional("fqdn"),
                 node_resource_group: __object.optional("nodeResourceGroup"),
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ManagedClusterProperties",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ManagedClusterProperties", read)
     }
 }
 /// Describes the Power State of the cluster
@@ -538,9 +484,7 @@ impl ::serde::Serialize for PowerState {
         #[inline]
         fn write(value: &PowerState) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            if let ::std::option::Option::Some(field) = &value.code {
-                fields.add("code", field);
-            }
+            fields.optional("code", &value.code);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -559,8 +503,7 @@ impl<'de> ::serde::Deserialize<'de> for PowerState {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "PowerState")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "PowerState", read)
     }
 }
 /// Metadata pertaining to creation and last modification of the resource.
@@ -611,21 +554,13 @@ impl ::serde::Serialize for SystemData {
         #[inline]
         fn write(value: &SystemData) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
-            if let ::std::option::Option::Some(field) = &value.created_by {
-                fields.add("createdBy", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.created_by_type {
-                fields.add("createdByType", field);
-            }
+            fields.optional("createdBy", &value.created_by);
+            fields.optional("createdByType", &value.created_by_type);
             if let ::std::option::Option::Some(field) = &value.created_at {
                 fields.date_time("createdAt", field);
             }
-            if let ::std::option::Option::Some(field) = &value.last_modified_by {
-                fields.add("lastModifiedBy", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.last_modified_by_type {
-                fields.add("lastModifiedByType", field);
-            }
+            fields.optional("lastModifiedBy", &value.last_modified_by);
+            fields.optional("lastModifiedByType", &value.last_modified_by_type);
             if let ::std::option::Option::Some(field) = &value.last_modified_at {
                 fields.date_time("lastModifiedAt", field);
             }
@@ -645,23 +580,14 @@ impl<'de> ::serde::Deserialize<'de> for SystemData {
             let __value = SystemData {
                 created_by: __object.optional("createdBy"),
                 created_by_type: __object.optional("createdByType"),
-                created_at: __object
-                    .optional_with(
-                        "createdAt",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                created_at: __object.optional_with("createdAt", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 last_modified_by: __object.optional("lastModifiedBy"),
                 last_modified_by_type: __object.optional("lastModifiedByType"),
-                last_modified_at: __object
-                    .optional_with(
-                        "lastModifiedAt",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                last_modified_at: __object.optional_with("lastModifiedAt", ::restsmith_runtime::serde_helpers::date_time::deserialize),
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "SystemData")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "SystemData", read)
     }
 }
 impl ::restsmith_runtime::ErrorBody for CloudError {

@@ -35,15 +35,9 @@ impl ::serde::Serialize for BatchError {
         #[inline]
         fn write(value: &BatchError) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
-            if let ::std::option::Option::Some(field) = &value.code {
-                fields.add("code", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.message {
-                fields.add("message", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.values {
-                fields.add("values", field);
-            }
+            fields.optional("code", &value.code);
+            fields.optional("message", &value.message);
+            fields.optional("values", &value.values);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -64,8 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchError {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "BatchError")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "BatchError", read)
     }
 }
 /// An item of additional information included in an Azure Batch error response.
@@ -100,12 +93,8 @@ impl ::serde::Serialize for BatchErrorDetail {
         #[inline]
         fn write(value: &BatchErrorDetail) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.key {
-                fields.add("key", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.value {
-                fields.add("value", field);
-            }
+            fields.optional("key", &value.key);
+            fields.optional("value", &value.value);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -125,13 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "BatchErrorDetail",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "BatchErrorDetail", read)
     }
 }
 /// An error message received in an Azure Batch error response.
@@ -166,12 +149,8 @@ impl ::serde::Serialize for ErrorMessage {
         #[inline]
         fn write(value: &ErrorMessage) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.lang {
-                fields.add("lang", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.value {
-                fields.add("value", field);
-            }
+            fields.optional("lang", &value.lang);
+            fields.optional("value", &value.value);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -191,8 +170,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorMessage")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorMessage", read)
     }
 }
 impl ::restsmith_runtime::ErrorBody for BatchError {

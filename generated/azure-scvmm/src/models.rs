@@ -31,20 +31,12 @@ impl ::serde::Serialize for ErrorAdditionalInfo {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &ErrorAdditionalInfo,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &ErrorAdditionalInfo) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let (::std::option::Option::Some(field), false) = (
-                &value.type_,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.type_, fields.in_request()) {
                 fields.add("type", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.info,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.info, fields.in_request()) {
                 fields.add("info", field);
             }
             fields
@@ -66,13 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ErrorAdditionalInfo",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorAdditionalInfo", read)
     }
 }
 /// The error detail.
@@ -116,34 +102,19 @@ impl ::serde::Serialize for ErrorDetail {
         #[inline]
         fn write(value: &ErrorDetail) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(5);
-            if let (::std::option::Option::Some(field), false) = (
-                &value.code,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.code, fields.in_request()) {
                 fields.add("code", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.message,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.message, fields.in_request()) {
                 fields.add("message", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.target,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.target, fields.in_request()) {
                 fields.add("target", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.details,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.details, fields.in_request()) {
                 fields.add("details", field);
             }
-            if let (::std::option::Option::Some(field), false) = (
-                &value.additional_info,
-                fields.in_request(),
-            ) {
+            if let (::std::option::Option::Some(field), false) = (&value.additional_info, fields.in_request()) {
                 fields.add("additionalInfo", field);
             }
             fields
@@ -168,8 +139,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorDetail")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorDetail", read)
     }
 }
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations. (This also follows the OData error response format.).
@@ -200,9 +170,7 @@ impl ::serde::Serialize for ErrorResponse {
         #[inline]
         fn write(value: &ErrorResponse) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            if let ::std::option::Option::Some(field) = &value.error {
-                fields.add("error", field);
-            }
+            fields.optional("error", &value.error);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -221,8 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorResponse")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorResponse", read)
     }
 }
 /// Defines the delete checkpoint action properties.
@@ -252,13 +219,9 @@ impl ::serde::Serialize for VirtualMachineDeleteCheckpoint {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &VirtualMachineDeleteCheckpoint,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &VirtualMachineDeleteCheckpoint) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            if let ::std::option::Option::Some(field) = &value.id {
-                fields.add("id", field);
-            }
+            fields.optional("id", &value.id);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -277,13 +240,7 @@ impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "VirtualMachineDeleteCheckpoint",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "VirtualMachineDeleteCheckpoint", read)
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorResponse {

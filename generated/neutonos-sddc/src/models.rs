@@ -29,9 +29,7 @@ impl ::serde::Serialize for Error {
         fn write(value: &Error) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
             fields.add("message", &value.message);
-            if let ::std::option::Option::Some(field) = &value.return_code {
-                fields.add("returnCode", field);
-            }
+            fields.optional("returnCode", &value.return_code);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -46,7 +44,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<Error> {
             let ::std::option::Option::Some(message) = __object.required("message") else {
-                return ::std::result::Result::Err(__object.failure())
+                return ::std::result::Result::Err(__object.failure());
             };
             let __value = Error {
                 message,
@@ -54,8 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "Error")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "Error", read)
     }
 }
 /// NullTime represents a time.Time that may be null. NullTime implements the Scanner interface so it can be used as a scan destination, similar to NullString. (Go's sql.NullTime: `Time` is meaningful only when `Valid` is true.)
@@ -95,9 +92,7 @@ impl ::serde::Serialize for NullTime {
             if let ::std::option::Option::Some(field) = &value.time {
                 fields.date_time("Time", field);
             }
-            if let ::std::option::Option::Some(field) = &value.valid {
-                fields.add("Valid", field);
-            }
+            fields.optional("Valid", &value.valid);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -112,17 +107,12 @@ impl<'de> ::serde::Deserialize<'de> for NullTime {
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<NullTime> {
             let __value = NullTime {
-                time: __object
-                    .optional_with(
-                        "Time",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                time: __object.optional_with("Time", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 valid: __object.optional("Valid"),
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "NullTime")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "NullTime", read)
     }
 }
 /// ResourceMeta is the metadata all resource type must have.
@@ -196,18 +186,10 @@ impl ::serde::Serialize for ResourceMeta {
                 fields.date_time("deletion_finish", field);
             }
             fields.add("id", &value.id);
-            if let ::std::option::Option::Some(field) = &value.labels {
-                fields.add("labels", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.name {
-                fields.add("name", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.project_id {
-                fields.add("project_id", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.state {
-                fields.add("state", field);
-            }
+            fields.optional("labels", &value.labels);
+            fields.optional("name", &value.name);
+            fields.optional("project_id", &value.project_id);
+            fields.optional("state", &value.state);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -225,32 +207,16 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
                 ::std::option::Option::Some(created_at),
                 ::std::option::Option::Some(id),
             ) = (
-                __object
-                    .required_with(
-                        "created_at",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                __object.required_with("created_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 __object.required("id"),
             ) else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ResourceMeta {
                 created_at,
-                creation_finish: __object
-                    .optional_with(
-                        "creation_finish",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
-                deletion_begin: __object
-                    .optional_with(
-                        "deletion_begin",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
-                deletion_finish: __object
-                    .optional_with(
-                        "deletion_finish",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                creation_finish: __object.optional_with("creation_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
+                deletion_begin: __object.optional_with("deletion_begin", ::restsmith_runtime::serde_helpers::date_time::deserialize),
+                deletion_finish: __object.optional_with("deletion_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 id,
                 labels: __object.optional("labels"),
                 name: __object.optional("name"),
@@ -259,8 +225,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ResourceMeta")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMeta", read)
     }
 }
 /// ResourceMetaLabel is the label metadata of resource.
@@ -301,18 +266,10 @@ impl ::serde::Serialize for ResourceMetaLabel {
         #[inline]
         fn write(value: &ResourceMetaLabel) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
-            if let ::std::option::Option::Some(field) = &value.label_key_id {
-                fields.add("label_key_id", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.label_key_name {
-                fields.add("label_key_name", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.label_value_id {
-                fields.add("label_value_id", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.label_value_name {
-                fields.add("label_value_name", field);
-            }
+            fields.optional("label_key_id", &value.label_key_id);
+            fields.optional("label_key_name", &value.label_key_name);
+            fields.optional("label_value_id", &value.label_value_id);
+            fields.optional("label_value_name", &value.label_value_name);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -334,13 +291,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ResourceMetaLabel",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMetaLabel", read)
     }
 }
 /// ResourceMetaState is the state metadata of resource. Known `state` values (XInfini analogue, PROTOCOLS.md §5.2): active, creating, deleting, reconciling; others may occur.
@@ -374,12 +325,8 @@ impl ::serde::Serialize for ResourceMetaState {
         #[inline]
         fn write(value: &ResourceMetaState) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.state {
-                fields.add("state", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.diff_fields {
-                fields.add("diff_fields", field);
-            }
+            fields.optional("state", &value.state);
+            fields.optional("diff_fields", &value.diff_fields);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -399,13 +346,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ResourceMetaState",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMetaState", read)
     }
 }
 /// Spec fields whose desired value differs from the actual one (restsmith's name for the inline `diff_fields` object of ResourceMetaState).
@@ -438,16 +379,10 @@ impl ::serde::Serialize for ResourceMetaStateDiffFields {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &ResourceMetaStateDiffFields,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &ResourceMetaStateDiffFields) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.reconciling {
-                fields.add("reconciling", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.irreconcilable {
-                fields.add("irreconcilable", field);
-            }
+            fields.optional("reconciling", &value.reconciling);
+            fields.optional("irreconcilable", &value.irreconcilable);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -467,13 +402,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ResourceMetaStateDiffFields",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMetaStateDiffFields", read)
     }
 }
 /// VmSnap is a virtual machine snapshot.
@@ -526,11 +455,14 @@ impl<'de> ::serde::Deserialize<'de> for VmSnap {
             ) else {
                 return ::std::result::Result::Err(__object.failure());
             };
-            let __value = VmSnap { metadata, spec, status };
+            let __value = VmSnap {
+                metadata,
+                spec,
+                status,
+            };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "VmSnap")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnap", read)
     }
 }
 /// VmSnapSpec vm-snap's spec.
@@ -673,9 +605,7 @@ impl ::serde::Serialize for VmSnapSpec {
         fn write(value: &VmSnapSpec) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(27);
             fields.add("bios", &value.bios);
-            if let ::std::option::Option::Some(field) = &value.boot_device_order {
-                fields.add("boot_device_order", field);
-            }
+            fields.optional("boot_device_order", &value.boot_device_order);
             fields.add("core_num_per_socket", &value.core_num_per_socket);
             fields.add("cpu_mode", &value.cpu_mode);
             fields.add("cpu_num", &value.cpu_num);
@@ -683,9 +613,7 @@ impl ::serde::Serialize for VmSnapSpec {
             if let ::std::option::Option::Some(field) = &value.creation_finish {
                 fields.date_time("creation_finish", field);
             }
-            if let ::std::option::Option::Some(field) = &value.deleted_at {
-                fields.add("deleted_at", field);
-            }
+            fields.optional("deleted_at", &value.deleted_at);
             if let ::std::option::Option::Some(field) = &value.deletion_begin {
                 fields.date_time("deletion_begin", field);
             }
@@ -750,11 +678,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
                 __object.required("core_num_per_socket"),
                 __object.required("cpu_mode"),
                 __object.required("cpu_num"),
-                __object
-                    .required_with(
-                        "created_at",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                __object.required_with("created_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 __object.required("description"),
                 __object.required("etag"),
                 __object.required("graphics_auth_enabled"),
@@ -768,11 +692,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
                 __object.required("socket_num"),
                 __object.required("thread_num_per_core"),
                 __object.required("time_zone"),
-                __object
-                    .required_with(
-                        "updated_at",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                __object.required_with("updated_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 __object.required("vm_description"),
                 __object.required("vm_id"),
                 __object.required("vm_name"),
@@ -786,22 +706,10 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
                 cpu_mode,
                 cpu_num,
                 created_at,
-                creation_finish: __object
-                    .optional_with(
-                        "creation_finish",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                creation_finish: __object.optional_with("creation_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 deleted_at: __object.optional("deleted_at"),
-                deletion_begin: __object
-                    .optional_with(
-                        "deletion_begin",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
-                deletion_finish: __object
-                    .optional_with(
-                        "deletion_finish",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                deletion_begin: __object.optional_with("deletion_begin", ::restsmith_runtime::serde_helpers::date_time::deserialize),
+                deletion_finish: __object.optional_with("deletion_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 description,
                 etag,
                 graphics_auth_enabled,
@@ -822,8 +730,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "VmSnapSpec")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapSpec", read)
     }
 }
 /// VmSnapStatus vm's status.
@@ -883,22 +790,14 @@ impl ::serde::Serialize for VmSnapStatus {
         #[inline]
         fn write(value: &VmSnapStatus) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(8);
-            if let ::std::option::Option::Some(field) = &value.cloned_vm_num {
-                fields.add("cloned_vm_num", field);
-            }
+            fields.optional("cloned_vm_num", &value.cloned_vm_num);
             fields.date_time("created_at", &value.created_at);
-            if let ::std::option::Option::Some(field) = &value.deleted_at {
-                fields.add("deleted_at", field);
-            }
+            fields.optional("deleted_at", &value.deleted_at);
             fields.add("etag", &value.etag);
             fields.add("id", &value.id);
-            if let ::std::option::Option::Some(field) = &value.ip_addresses {
-                fields.add("ip_addresses", field);
-            }
+            fields.optional("ip_addresses", &value.ip_addresses);
             fields.date_time("updated_at", &value.updated_at);
-            if let ::std::option::Option::Some(field) = &value.vm_id {
-                fields.add("vm_id", field);
-            }
+            fields.optional("vm_id", &value.vm_id);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -918,18 +817,10 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
                 ::std::option::Option::Some(id),
                 ::std::option::Option::Some(updated_at),
             ) = (
-                __object
-                    .required_with(
-                        "created_at",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                __object.required_with("created_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
                 __object.required("etag"),
                 __object.required("id"),
-                __object
-                    .required_with(
-                        "updated_at",
-                        ::restsmith_runtime::serde_helpers::date_time::deserialize,
-                    ),
+                __object.required_with("updated_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
             ) else {
                 return ::std::result::Result::Err(__object.failure());
             };
@@ -945,8 +836,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "VmSnapStatus")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapStatus", read)
     }
 }
 /// Request body of updateVmSnap (mutation bodies wrap the changed spec fields as {"spec": {...}}).
@@ -975,13 +865,9 @@ impl ::serde::Serialize for VmSnapUpdateRequest {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &VmSnapUpdateRequest,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &VmSnapUpdateRequest) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            if let ::std::option::Option::Some(field) = &value.spec {
-                fields.add("spec", field);
-            }
+            fields.optional("spec", &value.spec);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -1000,13 +886,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "VmSnapUpdateRequest",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapUpdateRequest", read)
     }
 }
 /// VmSnapUpdateSpec define spec for updating req.
@@ -1041,12 +921,8 @@ impl ::serde::Serialize for VmSnapUpdateSpec {
         #[inline]
         fn write(value: &VmSnapUpdateSpec) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.description {
-                fields.add("description", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.name {
-                fields.add("name", field);
-            }
+            fields.optional("description", &value.description);
+            fields.optional("name", &value.name);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -1066,13 +942,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "VmSnapUpdateSpec",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapUpdateSpec", read)
     }
 }
 impl ::restsmith_runtime::ErrorBody for Error {

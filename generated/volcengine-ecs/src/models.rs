@@ -24,14 +24,10 @@ impl ::serde::Serialize for DeleteImagesResponse {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &DeleteImagesResponse,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &DeleteImagesResponse) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
             fields.add("ResponseMetadata", &value.response_metadata);
-            if let ::std::option::Option::Some(field) = &value.result {
-                fields.add("Result", field);
-            }
+            fields.optional("Result", &value.result);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -45,9 +41,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResponse> {
-            let ::std::option::Option::Some(response_metadata) = __object
-                .required("ResponseMetadata") else {
-                return ::std::result::Result::Err(__object.failure())
+            let ::std::option::Option::Some(response_metadata) = __object.required("ResponseMetadata") else {
+                return ::std::result::Result::Err(__object.failure());
             };
             let __value = DeleteImagesResponse {
                 response_metadata,
@@ -55,13 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "DeleteImagesResponse",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "DeleteImagesResponse", read)
     }
 }
 /// Result of DeleteImages.
@@ -85,44 +74,6 @@ impl DeleteImagesResult {
         }
     }
 }
-impl ::serde::Serialize for DeleteImagesResult {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &DeleteImagesResult) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            if let ::std::option::Option::Some(field) = &value.operation_details {
-                fields.add("OperationDetails", field);
-            }
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        #[inline]
-        fn read(
-            mut __object: ::restsmith_runtime::object::Object,
-        ) -> ::restsmith_runtime::object::Result<DeleteImagesResult> {
-            let __value = DeleteImagesResult {
-                operation_details: __object.optional("OperationDetails"),
-            };
-            __object.finish(__value)
-        }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "DeleteImagesResult",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
-    }
-}
 impl DeleteImagesResult {
     /// Splits the per-item results in `OperationDetails`: ids that succeeded, that failed (with `Code` and message), and requested ids the response does not mention.
     pub fn outcome<S: ::std::convert::AsRef<str>>(
@@ -142,6 +93,36 @@ impl DeleteImagesResult {
                 )
             });
         ::restsmith_runtime::batch::BatchOutcome::from_items(items, requested)
+    }
+}
+impl ::serde::Serialize for DeleteImagesResult {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        #[inline]
+        fn write(value: &DeleteImagesResult) -> ::restsmith_runtime::object::Fields<'_> {
+            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+            fields.optional("OperationDetails", &value.operation_details);
+            fields
+        }
+        ::serde::Serialize::serialize(&write(self), serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        #[inline]
+        fn read(
+            mut __object: ::restsmith_runtime::object::Object,
+        ) -> ::restsmith_runtime::object::Result<DeleteImagesResult> {
+            let __value = DeleteImagesResult {
+                operation_details: __object.optional("OperationDetails"),
+            };
+            __object.finish(__value)
+        }
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "DeleteImagesResult", read)
     }
 }
 /// Response envelope of a whole-request failure (ResponseMetadata.Error set, no Result).
@@ -179,15 +160,15 @@ impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorEnvelope> {
-            let ::std::option::Option::Some(response_metadata) = __object
-                .required("ResponseMetadata") else {
-                return ::std::result::Result::Err(__object.failure())
+            let ::std::option::Option::Some(response_metadata) = __object.required("ResponseMetadata") else {
+                return ::std::result::Result::Err(__object.failure());
             };
-            let __value = ErrorEnvelope { response_metadata };
+            let __value = ErrorEnvelope {
+                response_metadata,
+            };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ErrorEnvelope")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorEnvelope", read)
     }
 }
 /// ResponseMetadata of a failed request; Error is required.
@@ -226,29 +207,14 @@ impl ::serde::Serialize for ErrorResponseMetadata {
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
         #[inline]
-        fn write(
-            value: &ErrorResponseMetadata,
-        ) -> ::restsmith_runtime::object::Fields<'_> {
+        fn write(value: &ErrorResponseMetadata) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
             fields.add("RequestId", &value.request_id);
-            if let ::std::option::Option::Some(field) = &value.action {
-                fields.add("Action", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.version {
-                fields.add("Version", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.service {
-                fields.add("Service", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.region {
-                fields.add("Region", field);
-            }
-            match &value.error {
-                ::std::option::Option::Some(field) => {
-                    fields.add("Error", field);
-                }
-                ::std::option::Option::None => fields.null("Error"),
-            }
+            fields.optional("Action", &value.action);
+            fields.optional("Version", &value.version);
+            fields.optional("Service", &value.service);
+            fields.optional("Region", &value.region);
+            fields.nullable("Error", &value.error);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -262,8 +228,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponseMetadata> {
-            let ::std::option::Option::Some(request_id) = __object.required("RequestId")
-            else { return ::std::result::Result::Err(__object.failure()) };
+            let ::std::option::Option::Some(request_id) = __object.required("RequestId") else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ErrorResponseMetadata {
                 request_id,
                 action: __object.optional("Action"),
@@ -274,13 +241,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ErrorResponseMetadata",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorResponseMetadata", read)
     }
 }
 /// Outcome for one image (the page's ImageOperationResult structure).
@@ -314,12 +275,8 @@ impl ::serde::Serialize for OperationDetail {
         #[inline]
         fn write(value: &OperationDetail) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.image_id {
-                fields.add("ImageId", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.error {
-                fields.add("Error", field);
-            }
+            fields.optional("ImageId", &value.image_id);
+            fields.optional("Error", &value.error);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -339,8 +296,7 @@ impl<'de> ::serde::Deserialize<'de> for OperationDetail {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "OperationDetail")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "OperationDetail", read)
     }
 }
 /// Error information for one image that could not be deleted; null, empty or absent for an image that was deleted.
@@ -375,12 +331,8 @@ impl ::serde::Serialize for OperationError {
         #[inline]
         fn write(value: &OperationError) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.code {
-                fields.add("Code", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.message {
-                fields.add("Message", field);
-            }
+            fields.optional("Code", &value.code);
+            fields.optional("Message", &value.message);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -400,8 +352,7 @@ impl<'de> ::serde::Deserialize<'de> for OperationError {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "OperationError")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "OperationError", read)
     }
 }
 /// Whole-request error. Absent (or null) when the request succeeded; present and non-null means the request as a whole failed (normally with HTTP 4xx/5xx and no Result).
@@ -435,9 +386,7 @@ impl ::serde::Serialize for ResponseError {
         fn write(value: &ResponseError) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
             fields.add("Code", &value.code);
-            if let ::std::option::Option::Some(field) = &value.code_n {
-                fields.add("CodeN", field);
-            }
+            fields.optional("CodeN", &value.code_n);
             fields.add("Message", &value.message);
             fields
         }
@@ -455,7 +404,10 @@ impl<'de> ::serde::Deserialize<'de> for ResponseError {
             let (
                 ::std::option::Option::Some(code),
                 ::std::option::Option::Some(message),
-            ) = (__object.required("Code"), __object.required("Message")) else {
+            ) = (
+                __object.required("Code"),
+                __object.required("Message"),
+            ) else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ResponseError {
@@ -465,8 +417,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseError {
             };
             __object.finish(__value)
         }
-        read(::restsmith_runtime::object::Object::read(deserializer, "ResponseError")?)
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ResponseError", read)
     }
 }
 /// Common response metadata of every Volcengine OpenAPI response.
@@ -508,21 +459,11 @@ impl ::serde::Serialize for ResponseMetadata {
         fn write(value: &ResponseMetadata) -> ::restsmith_runtime::object::Fields<'_> {
             let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
             fields.add("RequestId", &value.request_id);
-            if let ::std::option::Option::Some(field) = &value.action {
-                fields.add("Action", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.version {
-                fields.add("Version", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.service {
-                fields.add("Service", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.region {
-                fields.add("Region", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.error {
-                fields.add("Error", field);
-            }
+            fields.optional("Action", &value.action);
+            fields.optional("Version", &value.version);
+            fields.optional("Service", &value.service);
+            fields.optional("Region", &value.region);
+            fields.optional("Error", &value.error);
             fields
         }
         ::serde::Serialize::serialize(&write(self), serializer)
@@ -536,8 +477,9 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseMetadata> {
-            let ::std::option::Option::Some(request_id) = __object.required("RequestId")
-            else { return ::std::result::Result::Err(__object.failure()) };
+            let ::std::option::Option::Some(request_id) = __object.required("RequestId") else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ResponseMetadata {
                 request_id,
                 action: __object.optional("Action"),
@@ -548,13 +490,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
             };
             __object.finish(__value)
         }
-        read(
-                ::restsmith_runtime::object::Object::read(
-                    deserializer,
-                    "ResponseMetadata",
-                )?,
-            )
-            .map_err(::restsmith_runtime::object::Object::error)
+        ::restsmith_runtime::object::Object::deserialize(deserializer, "ResponseMetadata", read)
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {
