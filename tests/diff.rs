@@ -239,7 +239,10 @@ fn shape_constants_match_generated_code() {
     assert_eq!(closed["PetStatus"], shape::STRING_ENUMS_NON_EXHAUSTIVE, "models::PetStatus (closed)");
     let files = generated(Path::new("tests/fixtures/diff/response-status-removed/old.yaml"));
     let operations = non_exhaustive_items(&files["src/operations.rs"]);
-    assert_eq!(operations["get_pet::Response"], shape::RESPONSES_NON_EXHAUSTIVE);
+    // `Response` is the runtime's generic struct, named per operation by an alias.
+    assert!(files["src/operations.rs"].contains("pub type Response = ::restsmith_runtime::Response<"), "get_pet::Response");
+    let runtime = non_exhaustive_items(&std::fs::read_to_string("runtime/src/response.rs").unwrap());
+    assert_eq!(runtime["Response"], shape::RESPONSES_NON_EXHAUSTIVE, "restsmith_runtime::Response");
     assert_eq!(operations["get_pet::Headers"], shape::RESPONSES_NON_EXHAUSTIVE);
     assert_eq!(operations["put_pet::Body"], shape::RESPONSE_BODY_ENUM_NON_EXHAUSTIVE, "put_pet answers 200 with a body and 202 without");
     // Optional parameters are builder setters; required ones method arguments.
@@ -438,6 +441,7 @@ const SEMVER_CHECKS_BLIND_SPOTS: &[(&str, &str)] = &[
     ("response-body-type-changed", "`Response::body` field type `Pet` → `PetList`"),
     ("response-header-type-changed", "`Headers::x_count` field type `Option<String>` → `Option<i32>`"),
     ("error-type-changed", "`send()` error type and the `Error` alias change"),
+    ("lro-added", "`send()` returns a poller instead of `Response`, an alias of the runtime's generic struct"),
     ("field-type-changed", "`Pet::age` field type `Option<i32>` → `Option<String>`"),
     ("additional-properties-type-changed", "`additional_properties` map value type `String` → `i64`"),
 ];

@@ -22,12 +22,14 @@
 //! id) and one `attempt` span per attempt (attempt number, status, server request id).
 //! Header values, query strings and bodies are never recorded.
 
+use std::convert::Infallible as NoBody;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, USER_AGENT};
+use futures::future::BoxFuture;
 use http::Method;
 use tracing::field::Empty;
 use tracing::Instrument as _;
@@ -460,7 +462,14 @@ impl ClientCore {
     /// credential failures, and — after retries — [`Error::Transport`], [`Error::Timeout`] or
     /// [`Error::BodyTooLarge`].
     pub async fn send<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        self.dispatch(request, false).await
+        self.start(request).await.map_err(Error::into_body_type)
+    }
+
+    /// [`ClientCore::send`] as a boxed future whose error carries no typed body, the one
+    /// compiled instance of the pipeline that generated operations share (see
+    /// [`Call`](crate::call::Call)).
+    pub(crate) fn start(&self, request: Request) -> BoxFuture<'_, Result<RawResponse, Error<NoBody>>> {
+        Box::pin(self.dispatch(request, false))
     }
 
     /// Sends `request` like [`ClientCore::send`] (same retries, interceptors and client
@@ -492,16 +501,18 @@ impl ClientCore {
                 reason: "URL carries credentials or a fragment".to_owned(),
             });
         }
-        self.dispatch(request, true).await
+        self.dispatch(request, true)
+            .await
+            .map_err(Error::into_body_type)
     }
 
     /// Steps 1–2 of the pipeline and the `operation` span around the attempt loop;
     /// `anonymous` as in [`ClientCore::run`].
-    async fn dispatch<E>(
+    async fn dispatch(
         &self,
         mut request: Request,
         anonymous: bool,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<RawResponse, Error<NoBody>> {
         if let Some(rejection) = request.take_rejection() {
             return Err(rejection);
         }
@@ -523,7 +534,7 @@ impl ClientCore {
     }
 
     /// The cookie-less transport of [`ClientCore::send_without_credentials`].
-    fn anonymous_transport<E>(&self) -> Result<&Transport, Error<E>> {
+    fn anonymous_transport(&self) -> Result<&Transport, Error<NoBody>> {
         if let Some(transport) = self.inner.anonymous_transport.get() {
             return Ok(transport);
         }
@@ -597,7 +608,7 @@ impl ClientCore {
 
     /// Refuses URLs the pipeline must never send to (non-http(s), or http to a non-loopback
     /// host without the opt-in).
-    fn check_transport_security<E>(&self, url: &Url) -> Result<(), Error<E>> {
+    fn check_transport_security(&self, url: &Url) -> Result<(), Error<NoBody>> {
         let reason = match url.scheme() {
             "https" => return Ok(()),
             "http" if self.inner.allow_insecure_http || is_loopback(url) => return Ok(()),
@@ -628,12 +639,12 @@ impl ClientCore {
     ///
     /// `anonymous`: no credential, secret headers stripped, cookie-less transport
     /// (see [`ClientCore::send_without_credentials`]).
-    async fn run<E>(
+    async fn run(
         &self,
         request: Request,
         client_request_id: Option<String>,
         anonymous: bool,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<RawResponse, Error<NoBody>> {
         let inner = &*self.inner;
         let transport = if anonymous {
             self.anonymous_transport()?
@@ -727,12 +738,12 @@ impl ClientCore {
     }
 
     /// Converts the last attempt's result into the caller-facing result.
-    fn finish<E>(
+    fn finish(
         &self,
         result: Result<Exchange, Failure>,
         attempts: u32,
         client_request_id: Option<String>,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<RawResponse, Error<NoBody>> {
         match result {
             Ok(exchange) => Ok(RawResponse {
                 status: exchange.status,

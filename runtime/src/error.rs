@@ -32,18 +32,25 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub const MAX_RAW_BODY: usize = 8 * 1024;
 
 /// Implemented by generated error models so [`ApiError`] can expose a code and a message.
+///
+/// A type that only wraps other error bodies (an enum of them, by status or as a union)
+/// implements [`wrapped`](Self::wrapped) alone; the other methods ask the wrapped body.
 pub trait ErrorBody {
     /// Service error code (e.g. ARM `error.code`), if the body carries one.
     fn code(&self) -> Option<&str> {
-        None
+        self.wrapped().and_then(ErrorBody::code)
     }
     /// Human-readable message, if the body carries one.
     fn message(&self) -> Option<&str> {
-        None
+        self.wrapped().and_then(ErrorBody::message)
     }
     /// Request id carried in the body (Volcengine `ResponseMetadata.RequestId`); used when no
     /// request-id header is present.
     fn request_id(&self) -> Option<&str> {
+        self.wrapped().and_then(ErrorBody::request_id)
+    }
+    /// The error body this one holds, for enums of error bodies; `None` by default.
+    fn wrapped(&self) -> Option<&dyn ErrorBody> {
         None
     }
 }

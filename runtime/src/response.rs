@@ -17,6 +17,45 @@ pub const REQUEST_ID_HEADERS: &[&str] = &[
     "x-amz-request-id",
 ];
 
+/// The successful response of an operation: its status, the server's request id, the headers
+/// the spec documents (`H`), every header as received and the decoded body (`B`).
+///
+/// Each generated operation module names its own: `pub type Response = Response<Body, Headers>`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<B, H = NoHeaders> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The request id the service assigned (a request-id header, or the body's for APIs that
+    /// put it there), for support cases.
+    pub request_id: Option<String>,
+    /// The documented response headers.
+    pub headers: H,
+    /// Every response header as received.
+    pub raw_headers: HeaderMap,
+    /// The decoded body.
+    pub body: B,
+}
+
+impl<B, H> Response<B, H> {
+    /// Takes the status and headers of `raw`, with the request id, documented headers and body
+    /// the operation decoded from it.
+    pub fn new(raw: RawResponse, request_id: Option<String>, headers: H, body: B) -> Self {
+        Response {
+            status: raw.status,
+            request_id,
+            headers,
+            raw_headers: raw.headers,
+            body,
+        }
+    }
+}
+
+/// The documented headers of an operation whose spec documents none.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct NoHeaders;
+
 /// A response of any status with its body fully read (at most the client's body cap).
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -142,40 +142,27 @@ fn accessor(ir: &ApiIr, path: &[Step<'_>]) -> TokenStream {
 /// A union error type asks whichever variant it holds.
 fn union_error_body_impl(ir: &ApiIr, name: &str, u: &crate::ir::UnionDef) -> TokenStream {
     let ty = ident(name);
-    let arms = |method: &str| {
-        let method = ident(method);
-        let arms = u.variants.iter().map(|v| {
-            let vname = ident(&v.rust_name);
-            let delegates = matches!(&v.ty, TypeRef::Named(n) if matches!(ir.resolved_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_))));
-            match (delegates, v.boxed) {
-                (true, true) => quote!(Self::#vname(v) => ::restsmith_runtime::ErrorBody::#method(&**v),),
-                (true, false) => quote!(Self::#vname(v) => ::restsmith_runtime::ErrorBody::#method(v),),
-                (false, _) => quote!(Self::#vname(_) => ::std::option::Option::None,),
-            }
-        });
-        let unknown = u.keeps_unknown.then(|| quote!(Self::UnknownValue(v) => ::restsmith_runtime::ErrorBody::#method(v),));
-        quote!(match self { #(#arms)* #unknown })
-    };
-    delegating_impl(&quote!(#ty), arms)
+    let arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let delegates = matches!(&v.ty, TypeRef::Named(n) if matches!(ir.resolved_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_))));
+        match (delegates, v.boxed) {
+            (true, true) => quote!(Self::#vname(v) => ::std::option::Option::Some(&**v),),
+            (true, false) => quote!(Self::#vname(v) => ::std::option::Option::Some(v),),
+            (false, _) => quote!(Self::#vname(_) => ::std::option::Option::None,),
+        }
+    });
+    let unknown = u.keeps_unknown.then(|| quote!(Self::UnknownValue(v) => ::std::option::Option::Some(v),));
+    wrapping_impl(&quote!(#ty), quote!(match self { #(#arms)* #unknown }))
 }
 
-/// `impl ErrorBody for <ty>` whose three methods are `body("code")`, `body("message")` and
-/// `body("request_id")` (each typically a `match` delegating to the variants).
-pub fn delegating_impl(ty: &TokenStream, body: impl Fn(&str) -> TokenStream) -> TokenStream {
-    let (code, message, request_id) = (body("code"), body("message"), body("request_id"));
+/// `impl ErrorBody for <ty>` through `wrapped()`, whose body is `wrapped` (typically a `match`
+/// giving the variant's error body); the runtime's default methods ask that body.
+pub fn wrapping_impl(ty: &TokenStream, wrapped: TokenStream) -> TokenStream {
     quote! {
         impl ::restsmith_runtime::ErrorBody for #ty {
             #[inline]
-            fn code(&self) -> ::std::option::Option<&str> {
-                #code
-            }
-            #[inline]
-            fn message(&self) -> ::std::option::Option<&str> {
-                #message
-            }
-            #[inline]
-            fn request_id(&self) -> ::std::option::Option<&str> {
-                #request_id
+            fn wrapped(&self) -> ::std::option::Option<&dyn ::restsmith_runtime::ErrorBody> {
+                #wrapped
             }
         }
     }

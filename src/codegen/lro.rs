@@ -1,4 +1,4 @@
-//! Long-running operations: the tail of `send()` that hands the initial response to a runtime
+//! Long-running operations: the `send()` whose decoder hands the initial response to a runtime
 //! poller, the poller type, and `resume()` for continuing from a resume token.
 
 use proc_macro2::TokenStream;
@@ -41,24 +41,29 @@ fn has_result(op: &OperationIr) -> bool {
     op.success.iter().any(|r| r.body.is_some())
 }
 
-/// Sends the request, checks the initial status and builds the poller.
-pub fn lro_tail(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+/// The body of a long-running operation's `send()`: prepares the request, then sends it with a
+/// decoder that checks the initial status and builds the poller.
+pub fn lro_send(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let statuses: Vec<u16> = op.success.iter().map(|r| r.status).collect();
     let accept = if statuses.is_empty() {
         quote!(200u16 | 201u16 | 202u16 | 204u16 => {})
     } else {
         quote!(#(#statuses)|* => {})
     };
-    let build = match &op.lro {
+    let (locals, build) = match &op.lro {
         Some(LroIr::Azure { final_state_via }) => {
             let via = match final_state_via {
                 Some(v) => quote!(::std::option::Option::Some(#v)),
                 None => quote!(::std::option::Option::None),
             };
             let has_result = has_result(op);
-            quote! {
+            let locals = quote! {
+                let initial_method = request.method.clone();
+                let initial_url = request.url.clone();
+            };
+            let build = quote! {
                 ::restsmith_runtime::poller::Poller::azure(
-                    self.client.core().clone(),
+                    core,
                     &META,
                     initial_method,
                     initial_url,
@@ -66,36 +71,41 @@ pub fn lro_tail(ir: &ApiIr, op: &OperationIr) -> TokenStream {
                     ::restsmith_runtime::poller::AzureLro { final_state_via: #via, has_result: #has_result },
                     ::restsmith_runtime::poller::PollerOptions::default(),
                 )
-            }
+            };
+            (locals, build)
         }
         Some(LroIr::Reconcile(r)) => {
             let resource_url = reconcile_resource_url(ir, op, r);
             let spec = reconcile_spec(r);
-            quote! {
-                let resource_url = #resource_url;
+            let locals = quote!(let resource_url = #resource_url;);
+            let build = quote! {
                 ::restsmith_runtime::poller::Poller::reconcile(
-                    self.client.core().clone(),
+                    core,
                     &META,
                     resource_url,
                     response,
                     #spec,
                     ::restsmith_runtime::poller::PollerOptions::default(),
                 )
-            }
+            };
+            (locals, build)
         }
-        None => TokenStream::new(),
+        None => (TokenStream::new(), TokenStream::new()),
     };
     quote! {
-        #[allow(unused_variables)]
-        let initial_method = request.method.clone();
-        #[allow(unused_variables)]
-        let initial_url = request.url.clone();
-        let response = self.client.core().send(request).await?;
-        match response.status.as_u16() {
-            #accept
-            _ => return ::std::result::Result::Err(response.into_error()),
-        }
-        #build
+        let request = match self.prepare() {
+            ::std::result::Result::Ok(request) => request,
+            ::std::result::Result::Err(error) => return ::restsmith_runtime::Call::failed(error),
+        };
+        #locals
+        let core = self.client.core().clone();
+        ::restsmith_runtime::Call::new(self.client.core(), ::std::result::Result::Ok(request), move |response| {
+            match response.status.as_u16() {
+                #accept
+                _ => return ::std::result::Result::Err(response.into_error()),
+            }
+            #build
+        })
     }
 }
 
@@ -103,7 +113,7 @@ pub fn lro_tail(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 /// this operation's parameter values.
 fn reconcile_resource_url(ir: &ApiIr, op: &OperationIr, r: &ReconcileIr) -> TokenStream {
     let Some(poll) = ir.operations.iter().find(|o| o.method_name == r.poll_method) else {
-        return quote!(initial_url.clone());
+        return quote!(request.url.clone());
     };
     let place_of = |poll_param: &crate::ir::ParamIr| {
         let ours = r

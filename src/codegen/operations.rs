@@ -161,7 +161,11 @@ pub(super) fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let builder = request_builder(ir, op);
     let response = match &op.lro {
         Some(_) => super::lro::lro_items(ir, op),
-        None => response_types(ir, op),
+        None => {
+            let decode = decode_response(ir, op);
+            let types = response_types(ir, op);
+            quote!(#decode #types)
+        }
     };
     let op_id = &op.operation_id;
     let template = &op.path.template;
@@ -262,7 +266,12 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         });
     }
 
-    let send_body = send_body(ir, op);
+    let prepare_body = prepare_body(ir, op);
+    let send_call = match &op.lro {
+        Some(_) => super::lro::lro_send(ir, op),
+        None => quote!(::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)),
+    };
+    let error_body = error_body_type(op);
     let stream = pager_method(ir, op);
     let output = match &op.lro {
         Some(_) => super::lro::poller_type(ir, op),
@@ -294,8 +303,13 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 
             #[doc = #send_doc]
             #[inline]
-            pub async fn send(self) -> ::std::result::Result<#output, #error> {
-                #send_body
+            pub fn send(self) -> ::restsmith_runtime::Call<'a, #output, #error_body> {
+                #send_call
+            }
+
+            /// Checks the arguments and builds the HTTP request.
+            fn prepare(&self) -> ::std::result::Result<::restsmith_runtime::Request, #error> {
+                #prepare_body
             }
 
             #stream
@@ -303,10 +317,10 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 
         impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
             type Output = ::std::result::Result<#output, #error>;
-            type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+            type IntoFuture = ::restsmith_runtime::Call<'a, #output, #error_body>;
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.send()
             }
         }
     }
@@ -350,7 +364,7 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
             let client = self.client;
             #(#captures)*
             ::restsmith_runtime::pager::items(
-                ::std::boxed::Box::pin(async move { self.send().await.map(|response| response.body) }),
+                ::std::boxed::Box::pin(self.send().map(|response| response.body)),
                 move |link| {
                     #next
                 },
@@ -424,8 +438,7 @@ fn next_page_fetch(
     }
     let method = ident(&next.method_name);
     let fetch = quote! {
-        let request = client.#method(#(#args),*);
-        ::std::boxed::Box::pin(async move { request.send().await.map(|response| response.body) })
+        ::std::boxed::Box::pin(client.#method(#(#args),*).send().map(|response| response.body))
     };
     (captures, fetch)
 }
@@ -645,7 +658,8 @@ fn with_value(p: &ParamIr, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStre
     }
 }
 
-fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+/// The statements of `prepare()`: check the arguments and build the request.
+fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let validations = op.params.iter().filter(|p| p.constant.is_none() && !p.validation.is_empty()).map(|p| {
         with_value(p, |value| validation_calls(p, value))
     });
@@ -748,10 +762,6 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             }
         }
     });
-    let decode = match &op.lro {
-        Some(_) => super::lro::lro_tail(ir, op),
-        None => decode_response(ir, op),
-    };
     quote! {
         #(#validations)*
         let mut path = ::std::string::String::new();
@@ -765,7 +775,7 @@ fn send_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         #accept
         #own_request_id
         #body
-        #decode
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -930,19 +940,15 @@ fn error_enum(op: &OperationIr) -> TokenStream {
     });
     let has_default = op.errors.iter().any(|e| e.status == ErrorStatus::Default);
     let fallback = (!has_default).then(|| quote!(_ => ::std::option::Option::None,));
-    let delegate = |method: &str| {
-        let method = ident(method);
-        let arms = typed.iter().map(|(status, ty)| {
-            let name = ident(&name_of(*status));
-            if matches!(ty, TypeRef::Named(_) | TypeRef::Any) {
-                quote!(Self::#name(body) => ::restsmith_runtime::ErrorBody::#method(body),)
-            } else {
-                quote!(Self::#name(_) => ::std::option::Option::None,)
-            }
-        });
-        quote!(match self { #(#arms)* })
-    };
-    let error_body_impl = super::errors::delegating_impl(&quote!(ErrorBody), delegate);
+    let wrapped_arms = typed.iter().map(|(status, ty)| {
+        let name = ident(&name_of(*status));
+        if matches!(ty, TypeRef::Named(_) | TypeRef::Any) {
+            quote!(Self::#name(body) => ::std::option::Option::Some(body),)
+        } else {
+            quote!(Self::#name(_) => ::std::option::Option::None,)
+        }
+    });
+    let error_body_impl = super::errors::wrapping_impl(&quote!(ErrorBody), quote!(match self { #(#wrapped_arms)* }));
     quote! {
         /// The error bodies this operation documents, by status.
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -999,6 +1005,7 @@ fn body_expr(ir: &ApiIr, t: &TypeRef) -> TokenStream {
     }
 }
 
+/// The module's `decode` function: the response of a plain (not long-running) operation.
 fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let single = op.single_success_body();
     let arms = op.success.iter().map(|r| {
@@ -1035,20 +1042,24 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         Some(pointer) => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned).or_else(|| response.body_str_at(#pointer))),
         None => quote!(response.request_id().map(::std::borrow::ToOwned::to_owned)),
     };
-    let body_field = if single == Some(None) { quote!(body: ()) } else { quote!(body) };
+    let body_value = if single == Some(None) { quote!(()) } else { quote!(body) };
+    let headers = if merged_headers(op).is_empty() {
+        quote!(::std::default::Default::default())
+    } else {
+        quote!(Headers::from_response(&response))
+    };
+    let error = error_type(ir, op);
     quote! {
-        let response = self.client.core().send(request).await?;
+        /// Checks the response's status and decodes it.
+        fn decode(response: ::restsmith_runtime::RawResponse) -> ::std::result::Result<Response, #error> {
         #bind match response.status.as_u16() {
             #(#arms)*
             _ => return ::std::result::Result::Err(#into_error),
         };
-        ::std::result::Result::Ok(Response {
-            status: response.status,
-            request_id: #request_id,
-            headers: Headers::from_response(&response),
-            raw_headers: response.headers,
-            #body_field,
-        })
+        let request_id = #request_id;
+        let headers = #headers;
+        ::std::result::Result::Ok(::restsmith_runtime::Response::new(response, request_id, headers, #body_value))
+        }
     }
 }
 
@@ -1120,7 +1131,6 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let read = header_read(ir, h);
         quote!(#name: #read,)
     });
-    let response_param = if headers.is_empty() { quote!(_response) } else { quote!(response) };
     let (body_type, body_item) = match op.single_success_body() {
         Some(Some(t)) => (type_tokens(t, &models_path()), TokenStream::new()),
         Some(None) => (quote!(()), TokenStream::new()),
@@ -1150,39 +1160,36 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     };
     let statuses = op.success.iter().map(|r| r.status.to_string()).collect::<Vec<_>>().join(", ");
     let response_doc = format!(" The successful response of [`Client::{method}`](super::super::client::Client::{method}) (status {statuses}).");
+    // Without documented headers, the runtime's shared (empty) type: no struct to compile.
+    let headers_item = if headers.is_empty() {
+        quote! {
+            /// The response headers the spec documents: none.
+            pub type Headers = ::restsmith_runtime::NoHeaders;
+        }
+    } else {
+        quote! {
+            /// The response headers the spec documents, decoded (`None` when absent or malformed).
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+            #[non_exhaustive]
+            pub struct Headers {
+                #(#header_fields)*
+            }
+
+            impl Headers {
+                #[inline]
+                fn from_response(response: &::restsmith_runtime::RawResponse) -> Self {
+                    Self { #(#header_inits)* }
+                }
+            }
+        }
+    };
     quote! {
         #[doc = #response_doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-        #[non_exhaustive]
-        pub struct Response {
-            /// The HTTP status.
-            pub status: ::restsmith_runtime::http::StatusCode,
-            /// The request id the service assigned (a request-id header, or the body's for
-            /// APIs that put it there), for support cases.
-            pub request_id: ::std::option::Option<::std::string::String>,
-            /// The documented response headers.
-            pub headers: Headers,
-            /// Every response header as received.
-            pub raw_headers: ::restsmith_runtime::http::HeaderMap,
-            /// The decoded body.
-            pub body: #body_type,
-        }
+        pub type Response = ::restsmith_runtime::Response<#body_type, Headers>;
 
         #body_item
 
-        /// The response headers the spec documents, decoded (`None` when absent or malformed).
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
-        #[non_exhaustive]
-        pub struct Headers {
-            #(#header_fields)*
-        }
-
-        impl Headers {
-            #[inline]
-            fn from_response(#response_param: &::restsmith_runtime::RawResponse) -> Self {
-                Self { #(#header_inits)* }
-            }
-        }
+        #headers_item
     }
 }
 

@@ -226,7 +226,8 @@ impl<'t, 'a> OperationBuilder<'t, 'a> {
                 merged.push((p, p_pointer));
             }
         }
-        let mut arg_scope = NameScope::with_reserved(["self", "body"]);
+        // The request builder's own field and method names.
+        let mut arg_scope = NameScope::with_reserved(["self", "body", "client", "new", "send", "prepare", "into_stream"]);
         let mut out: Vec<ParamIr> = merged
             .into_iter()
             .filter_map(|(p, p_pointer)| self.parameter(&p, stem, &p_pointer, &mut arg_scope))

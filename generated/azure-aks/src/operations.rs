@@ -43,12 +43,49 @@ pub mod managed_clusters_abort_latest_operation {
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
+        ) -> ::restsmith_runtime::Call<
+            'a,
             ::restsmith_runtime::poller::Poller<(), super::super::models::CloudError>,
-            super::super::Error,
+            super::super::models::CloudError,
         > {
+            let request = match self.prepare() {
+                ::std::result::Result::Ok(request) => request,
+                ::std::result::Result::Err(error) => {
+                    return ::restsmith_runtime::Call::failed(error);
+                }
+            };
+            let initial_method = request.method.clone();
+            let initial_url = request.url.clone();
+            let core = self.client.core().clone();
+            ::restsmith_runtime::Call::new(
+                self.client.core(),
+                ::std::result::Result::Ok(request),
+                move |response| {
+                    match response.status.as_u16() {
+                        202u16 | 204u16 => {}
+                        _ => return ::std::result::Result::Err(response.into_error()),
+                    }
+                    ::restsmith_runtime::poller::Poller::azure(
+                        core,
+                        &META,
+                        initial_method,
+                        initial_url,
+                        response,
+                        ::restsmith_runtime::poller::AzureLro {
+                            final_state_via: ::std::option::Option::Some("location"),
+                            has_result: false,
+                        },
+                        ::restsmith_runtime::poller::PollerOptions::default(),
+                    )
+                },
+            )
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.resource_group_name;
                 ::restsmith_runtime::validate::length(
@@ -97,27 +134,7 @@ pub mod managed_clusters_abort_latest_operation {
             if let ::std::option::Option::Some(value) = &self.client_request_id {
                 request.header("x-ms-client-request-id", value)?;
             }
-            #[allow(unused_variables)]
-            let initial_method = request.method.clone();
-            #[allow(unused_variables)]
-            let initial_url = request.url.clone();
-            let response = self.client.core().send(request).await?;
-            match response.status.as_u16() {
-                202u16 | 204u16 => {}
-                _ => return ::std::result::Result::Err(response.into_error()),
-            }
-            ::restsmith_runtime::poller::Poller::azure(
-                self.client.core().clone(),
-                &META,
-                initial_method,
-                initial_url,
-                response,
-                ::restsmith_runtime::poller::AzureLro {
-                    final_state_via: ::std::option::Option::Some("location"),
-                    has_result: false,
-                },
-                ::restsmith_runtime::poller::PollerOptions::default(),
-            )
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
@@ -125,10 +142,14 @@ pub mod managed_clusters_abort_latest_operation {
             ::restsmith_runtime::poller::Poller<(), super::super::models::CloudError>,
             super::super::Error,
         >;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            ::restsmith_runtime::poller::Poller<(), super::super::models::CloudError>,
+            super::super::models::CloudError,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
     }
     /// Continues polling a [`Client::managed_clusters_abort_latest_operation`](super::super::client::Client::managed_clusters_abort_latest_operation) operation from `Poller::resume_token`, e.g. in another process.
@@ -190,7 +211,15 @@ pub mod managed_clusters_get {
         }
         ///Sends the request and decodes the response.
         #[inline]
-        pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
+        pub fn send(
+            self,
+        ) -> ::restsmith_runtime::Call<'a, Response, super::super::models::CloudError> {
+            ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.resource_group_name;
                 ::restsmith_runtime::validate::length(
@@ -238,59 +267,42 @@ pub mod managed_clusters_get {
             if let ::std::option::Option::Some(value) = &self.client_request_id {
                 request.header("x-ms-client-request-id", value)?;
             }
-            let response = self.client.core().send(request).await?;
-            let body = match response.status.as_u16() {
-                200u16 => response.json::<super::super::models::ManagedCluster, _>()?,
-                _ => return ::std::result::Result::Err(response.into_error()),
-            };
-            ::std::result::Result::Ok(Response {
-                status: response.status,
-                request_id: response.request_id().map(::std::borrow::ToOwned::to_owned),
-                headers: Headers::from_response(&response),
-                raw_headers: response.headers,
-                body,
-            })
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            Response,
+            super::super::models::CloudError,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
+    }
+    /// Checks the response's status and decodes it.
+    fn decode(
+        response: ::restsmith_runtime::RawResponse,
+    ) -> ::std::result::Result<Response, super::super::Error> {
+        let body = match response.status.as_u16() {
+            200u16 => response.json::<super::super::models::ManagedCluster, _>()?,
+            _ => return ::std::result::Result::Err(response.into_error()),
+        };
+        let request_id = response.request_id().map(::std::borrow::ToOwned::to_owned);
+        let headers = ::std::default::Default::default();
+        ::std::result::Result::Ok(
+            ::restsmith_runtime::Response::new(response, request_id, headers, body),
+        )
     }
     /// The successful response of [`Client::managed_clusters_get`](super::super::client::Client::managed_clusters_get) (status 200).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-    #[non_exhaustive]
-    pub struct Response {
-        /// The HTTP status.
-        pub status: ::restsmith_runtime::http::StatusCode,
-        /// The request id the service assigned (a request-id header, or the body's for
-        /// APIs that put it there), for support cases.
-        pub request_id: ::std::option::Option<::std::string::String>,
-        /// The documented response headers.
-        pub headers: Headers,
-        /// Every response header as received.
-        pub raw_headers: ::restsmith_runtime::http::HeaderMap,
-        /// The decoded body.
-        pub body: super::super::models::ManagedCluster,
-    }
-    /// The response headers the spec documents, decoded (`None` when absent or malformed).
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq
-    )]
-    #[non_exhaustive]
-    pub struct Headers {}
-    impl Headers {
-        #[inline]
-        fn from_response(_response: &::restsmith_runtime::RawResponse) -> Self {
-            Self {}
-        }
-    }
+    pub type Response = ::restsmith_runtime::Response<
+        super::super::models::ManagedCluster,
+        Headers,
+    >;
+    /// The response headers the spec documents: none.
+    pub type Headers = ::restsmith_runtime::NoHeaders;
 }
 /// The operations grouped by the spec's tags.
 pub mod by_tag {

@@ -75,7 +75,15 @@ pub mod certificate_cancel_deletion {
         }
         ///Sends the request and decodes the response.
         #[inline]
-        pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
+        pub fn send(
+            self,
+        ) -> ::restsmith_runtime::Call<'a, Response, super::super::models::BatchError> {
+            ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.thumbprint;
                 ::restsmith_runtime::validate::pattern(
@@ -111,44 +119,37 @@ pub mod certificate_cancel_deletion {
                 request
                     .header("ocp-date", &::restsmith_runtime::format::rfc1123(value))?;
             }
-            let response = self.client.core().send(request).await?;
-            match response.status.as_u16() {
-                204u16 => {}
-                _ => return ::std::result::Result::Err(response.into_error()),
-            };
-            ::std::result::Result::Ok(Response {
-                status: response.status,
-                request_id: response.request_id().map(::std::borrow::ToOwned::to_owned),
-                headers: Headers::from_response(&response),
-                raw_headers: response.headers,
-                body: (),
-            })
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            Response,
+            super::super::models::BatchError,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
     }
-    /// The successful response of [`Client::certificate_cancel_deletion`](super::super::client::Client::certificate_cancel_deletion) (status 204).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-    #[non_exhaustive]
-    pub struct Response {
-        /// The HTTP status.
-        pub status: ::restsmith_runtime::http::StatusCode,
-        /// The request id the service assigned (a request-id header, or the body's for
-        /// APIs that put it there), for support cases.
-        pub request_id: ::std::option::Option<::std::string::String>,
-        /// The documented response headers.
-        pub headers: Headers,
-        /// Every response header as received.
-        pub raw_headers: ::restsmith_runtime::http::HeaderMap,
-        /// The decoded body.
-        pub body: (),
+    /// Checks the response's status and decodes it.
+    fn decode(
+        response: ::restsmith_runtime::RawResponse,
+    ) -> ::std::result::Result<Response, super::super::Error> {
+        match response.status.as_u16() {
+            204u16 => {}
+            _ => return ::std::result::Result::Err(response.into_error()),
+        };
+        let request_id = response.request_id().map(::std::borrow::ToOwned::to_owned);
+        let headers = Headers::from_response(&response);
+        ::std::result::Result::Ok(
+            ::restsmith_runtime::Response::new(response, request_id, headers, ()),
+        )
     }
+    /// The successful response of [`Client::certificate_cancel_deletion`](super::super::client::Client::certificate_cancel_deletion) (status 204).
+    pub type Response = ::restsmith_runtime::Response<(), Headers>;
     /// The response headers the spec documents, decoded (`None` when absent or malformed).
     #[derive(
         ::std::fmt::Debug,

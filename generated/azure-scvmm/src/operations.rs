@@ -43,12 +43,49 @@ pub mod virtual_machine_instances_delete_checkpoint {
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
+        ) -> ::restsmith_runtime::Call<
+            'a,
             ::restsmith_runtime::poller::Poller<(), super::super::models::ErrorResponse>,
-            super::super::Error,
+            super::super::models::ErrorResponse,
         > {
+            let request = match self.prepare() {
+                ::std::result::Result::Ok(request) => request,
+                ::std::result::Result::Err(error) => {
+                    return ::restsmith_runtime::Call::failed(error);
+                }
+            };
+            let initial_method = request.method.clone();
+            let initial_url = request.url.clone();
+            let core = self.client.core().clone();
+            ::restsmith_runtime::Call::new(
+                self.client.core(),
+                ::std::result::Result::Ok(request),
+                move |response| {
+                    match response.status.as_u16() {
+                        202u16 => {}
+                        _ => return ::std::result::Result::Err(response.into_error()),
+                    }
+                    ::restsmith_runtime::poller::Poller::azure(
+                        core,
+                        &META,
+                        initial_method,
+                        initial_url,
+                        response,
+                        ::restsmith_runtime::poller::AzureLro {
+                            final_state_via: ::std::option::Option::Some("location"),
+                            has_result: false,
+                        },
+                        ::restsmith_runtime::poller::PollerOptions::default(),
+                    )
+                },
+            )
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
             let mut path = ::std::string::String::new();
             path.push('/');
             path.push_str(
@@ -72,27 +109,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
                 let body = &self.body;
                 request.json(body)?;
             }
-            #[allow(unused_variables)]
-            let initial_method = request.method.clone();
-            #[allow(unused_variables)]
-            let initial_url = request.url.clone();
-            let response = self.client.core().send(request).await?;
-            match response.status.as_u16() {
-                202u16 => {}
-                _ => return ::std::result::Result::Err(response.into_error()),
-            }
-            ::restsmith_runtime::poller::Poller::azure(
-                self.client.core().clone(),
-                &META,
-                initial_method,
-                initial_url,
-                response,
-                ::restsmith_runtime::poller::AzureLro {
-                    final_state_via: ::std::option::Option::Some("location"),
-                    has_result: false,
-                },
-                ::restsmith_runtime::poller::PollerOptions::default(),
-            )
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
@@ -100,10 +117,14 @@ pub mod virtual_machine_instances_delete_checkpoint {
             ::restsmith_runtime::poller::Poller<(), super::super::models::ErrorResponse>,
             super::super::Error,
         >;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            ::restsmith_runtime::poller::Poller<(), super::super::models::ErrorResponse>,
+            super::super::models::ErrorResponse,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
     }
     /// Continues polling a [`Client::virtual_machine_instances_delete_checkpoint`](super::super::client::Client::virtual_machine_instances_delete_checkpoint) operation from `Poller::resume_token`, e.g. in another process.

@@ -23,7 +23,15 @@ pub mod get_vm_snap {
         }
         ///Sends the request and decodes the response.
         #[inline]
-        pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
+        pub fn send(
+            self,
+        ) -> ::restsmith_runtime::Call<'a, Response, super::super::models::Error> {
+            ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
             let mut path = ::std::string::String::new();
             path.push_str("/vm-snaps/");
             {
@@ -34,59 +42,42 @@ pub mod get_vm_snap {
             let mut query = ::restsmith_runtime::query::Query::new();
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            let response = self.client.core().send(request).await?;
-            let body = match response.status.as_u16() {
-                200u16 => response.json::<super::super::models::VmSnap, _>()?,
-                _ => return ::std::result::Result::Err(response.into_error()),
-            };
-            ::std::result::Result::Ok(Response {
-                status: response.status,
-                request_id: response.request_id().map(::std::borrow::ToOwned::to_owned),
-                headers: Headers::from_response(&response),
-                raw_headers: response.headers,
-                body,
-            })
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            Response,
+            super::super::models::Error,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
+    }
+    /// Checks the response's status and decodes it.
+    fn decode(
+        response: ::restsmith_runtime::RawResponse,
+    ) -> ::std::result::Result<Response, super::super::Error> {
+        let body = match response.status.as_u16() {
+            200u16 => response.json::<super::super::models::VmSnap, _>()?,
+            _ => return ::std::result::Result::Err(response.into_error()),
+        };
+        let request_id = response.request_id().map(::std::borrow::ToOwned::to_owned);
+        let headers = ::std::default::Default::default();
+        ::std::result::Result::Ok(
+            ::restsmith_runtime::Response::new(response, request_id, headers, body),
+        )
     }
     /// The successful response of [`Client::get_vm_snap`](super::super::client::Client::get_vm_snap) (status 200).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-    #[non_exhaustive]
-    pub struct Response {
-        /// The HTTP status.
-        pub status: ::restsmith_runtime::http::StatusCode,
-        /// The request id the service assigned (a request-id header, or the body's for
-        /// APIs that put it there), for support cases.
-        pub request_id: ::std::option::Option<::std::string::String>,
-        /// The documented response headers.
-        pub headers: Headers,
-        /// Every response header as received.
-        pub raw_headers: ::restsmith_runtime::http::HeaderMap,
-        /// The decoded body.
-        pub body: super::super::models::VmSnap,
-    }
-    /// The response headers the spec documents, decoded (`None` when absent or malformed).
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq
-    )]
-    #[non_exhaustive]
-    pub struct Headers {}
-    impl Headers {
-        #[inline]
-        fn from_response(_response: &::restsmith_runtime::RawResponse) -> Self {
-            Self {}
-        }
-    }
+    pub type Response = ::restsmith_runtime::Response<
+        super::super::models::VmSnap,
+        Headers,
+    >;
+    /// The response headers the spec documents: none.
+    pub type Headers = ::restsmith_runtime::NoHeaders;
 }
 /// Types of the `updateVmSnap` operation (`PATCH /vm-snaps/{id}`).
 pub mod update_vm_snap {
@@ -115,38 +106,22 @@ pub mod update_vm_snap {
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
         #[inline]
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
+        ) -> ::restsmith_runtime::Call<
+            'a,
             ::restsmith_runtime::poller::Poller<
                 super::super::models::VmSnap,
                 super::super::models::Error,
             >,
-            super::super::Error,
+            super::super::models::Error,
         > {
-            let mut path = ::std::string::String::new();
-            path.push_str("/vm-snaps/");
-            {
-                let value = &self.id;
-                path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
-            }
-            #[allow(unused_mut)]
-            let mut query = ::restsmith_runtime::query::Query::new();
-            #[allow(unused_mut)]
-            let mut request = self.client.core().request(&META, &path, &query);
-            {
-                let body = &self.body;
-                request.json(body)?;
-            }
-            #[allow(unused_variables)]
-            let initial_method = request.method.clone();
-            #[allow(unused_variables)]
-            let initial_url = request.url.clone();
-            let response = self.client.core().send(request).await?;
-            match response.status.as_u16() {
-                202u16 => {}
-                _ => return ::std::result::Result::Err(response.into_error()),
-            }
+            let request = match self.prepare() {
+                ::std::result::Result::Ok(request) => request,
+                ::std::result::Result::Err(error) => {
+                    return ::restsmith_runtime::Call::failed(error);
+                }
+            };
             let resource_url = {
                 let mut path = ::std::string::String::new();
                 path.push_str("/vm-snaps/");
@@ -161,29 +136,60 @@ pub mod update_vm_snap {
                     .request(&META, &path, &::restsmith_runtime::query::Query::new())
                     .url
             };
-            ::restsmith_runtime::poller::Poller::reconcile(
-                self.client.core().clone(),
-                &META,
-                resource_url,
-                response,
-                ::restsmith_runtime::poller::ReconcileLro {
-                    state_pointer: "/metadata/state/state",
-                    succeeded: &["active"],
-                    failed: &[],
-                    gone: &["deleting"],
-                    pending_pointer: ::std::option::Option::Some(
-                        "/metadata/state/diff_fields/reconciling",
-                    ),
-                    irreconcilable_pointer: ::std::option::Option::Some(
-                        "/metadata/state/diff_fields/irreconcilable",
-                    ),
-                    initial_delay: ::std::time::Duration::from_millis(1000u64),
-                    max_delay: ::std::time::Duration::from_millis(10000u64),
-                    multiplier: 1.5f64,
-                    deadline: ::std::time::Duration::from_secs(1800u64),
+            let core = self.client.core().clone();
+            ::restsmith_runtime::Call::new(
+                self.client.core(),
+                ::std::result::Result::Ok(request),
+                move |response| {
+                    match response.status.as_u16() {
+                        202u16 => {}
+                        _ => return ::std::result::Result::Err(response.into_error()),
+                    }
+                    ::restsmith_runtime::poller::Poller::reconcile(
+                        core,
+                        &META,
+                        resource_url,
+                        response,
+                        ::restsmith_runtime::poller::ReconcileLro {
+                            state_pointer: "/metadata/state/state",
+                            succeeded: &["active"],
+                            failed: &[],
+                            gone: &["deleting"],
+                            pending_pointer: ::std::option::Option::Some(
+                                "/metadata/state/diff_fields/reconciling",
+                            ),
+                            irreconcilable_pointer: ::std::option::Option::Some(
+                                "/metadata/state/diff_fields/irreconcilable",
+                            ),
+                            initial_delay: ::std::time::Duration::from_millis(1000u64),
+                            max_delay: ::std::time::Duration::from_millis(10000u64),
+                            multiplier: 1.5f64,
+                            deadline: ::std::time::Duration::from_secs(1800u64),
+                        },
+                        ::restsmith_runtime::poller::PollerOptions::default(),
+                    )
                 },
-                ::restsmith_runtime::poller::PollerOptions::default(),
             )
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+            let mut path = ::std::string::String::new();
+            path.push_str("/vm-snaps/");
+            {
+                let value = &self.id;
+                path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
+            }
+            #[allow(unused_mut)]
+            let mut query = ::restsmith_runtime::query::Query::new();
+            #[allow(unused_mut)]
+            let mut request = self.client.core().request(&META, &path, &query);
+            {
+                let body = &self.body;
+                request.json(body)?;
+            }
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
@@ -194,10 +200,17 @@ pub mod update_vm_snap {
             >,
             super::super::Error,
         >;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            ::restsmith_runtime::poller::Poller<
+                super::super::models::VmSnap,
+                super::super::models::Error,
+            >,
+            super::super::models::Error,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
     }
     /// Continues polling a [`Client::update_vm_snap`](super::super::client::Client::update_vm_snap) operation from `Poller::resume_token`, e.g. in another process.

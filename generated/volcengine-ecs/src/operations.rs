@@ -44,7 +44,19 @@ pub mod delete_images {
         }
         ///Sends the request and decodes the response.
         #[inline]
-        pub async fn send(self) -> ::std::result::Result<Response, super::super::Error> {
+        pub fn send(
+            self,
+        ) -> ::restsmith_runtime::Call<
+            'a,
+            Response,
+            super::super::models::ErrorEnvelope,
+        > {
+            ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
+        }
+        /// Checks the arguments and builds the HTTP request.
+        fn prepare(
+            &self,
+        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.image_ids;
                 ::restsmith_runtime::validate::items(
@@ -69,68 +81,51 @@ pub mod delete_images {
             }
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            let response = self.client.core().send(request).await?;
-            let body = match response.status.as_u16() {
-                200u16 => {
-                    response
-                        .envelope_result::<
-                            super::super::models::DeleteImagesResult,
-                            _,
-                        >("/Result", "/ResponseMetadata/Error")?
-                }
-                _ => return ::std::result::Result::Err(response.into_error()),
-            };
-            ::std::result::Result::Ok(Response {
-                status: response.status,
-                request_id: response
-                    .request_id()
-                    .map(::std::borrow::ToOwned::to_owned)
-                    .or_else(|| response.body_str_at("/ResponseMetadata/RequestId")),
-                headers: Headers::from_response(&response),
-                raw_headers: response.headers,
-                body,
-            })
+            ::std::result::Result::Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
         type Output = ::std::result::Result<Response, super::super::Error>;
-        type IntoFuture = ::restsmith_runtime::BoxFuture<'a, Self::Output>;
+        type IntoFuture = ::restsmith_runtime::Call<
+            'a,
+            Response,
+            super::super::models::ErrorEnvelope,
+        >;
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            ::std::boxed::Box::pin(self.send())
+            self.send()
         }
+    }
+    /// Checks the response's status and decodes it.
+    fn decode(
+        response: ::restsmith_runtime::RawResponse,
+    ) -> ::std::result::Result<Response, super::super::Error> {
+        let body = match response.status.as_u16() {
+            200u16 => {
+                response
+                    .envelope_result::<
+                        super::super::models::DeleteImagesResult,
+                        _,
+                    >("/Result", "/ResponseMetadata/Error")?
+            }
+            _ => return ::std::result::Result::Err(response.into_error()),
+        };
+        let request_id = response
+            .request_id()
+            .map(::std::borrow::ToOwned::to_owned)
+            .or_else(|| response.body_str_at("/ResponseMetadata/RequestId"));
+        let headers = ::std::default::Default::default();
+        ::std::result::Result::Ok(
+            ::restsmith_runtime::Response::new(response, request_id, headers, body),
+        )
     }
     /// The successful response of [`Client::delete_images`](super::super::client::Client::delete_images) (status 200).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-    #[non_exhaustive]
-    pub struct Response {
-        /// The HTTP status.
-        pub status: ::restsmith_runtime::http::StatusCode,
-        /// The request id the service assigned (a request-id header, or the body's for
-        /// APIs that put it there), for support cases.
-        pub request_id: ::std::option::Option<::std::string::String>,
-        /// The documented response headers.
-        pub headers: Headers,
-        /// Every response header as received.
-        pub raw_headers: ::restsmith_runtime::http::HeaderMap,
-        /// The decoded body.
-        pub body: super::super::models::DeleteImagesResult,
-    }
-    /// The response headers the spec documents, decoded (`None` when absent or malformed).
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq
-    )]
-    #[non_exhaustive]
-    pub struct Headers {}
-    impl Headers {
-        #[inline]
-        fn from_response(_response: &::restsmith_runtime::RawResponse) -> Self {
-            Self {}
-        }
-    }
+    pub type Response = ::restsmith_runtime::Response<
+        super::super::models::DeleteImagesResult,
+        Headers,
+    >;
+    /// The response headers the spec documents: none.
+    pub type Headers = ::restsmith_runtime::NoHeaders;
 }
 /// The operations grouped by the spec's tags.
 pub mod by_tag {
