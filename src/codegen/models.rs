@@ -179,7 +179,8 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     let has_secret = s.fields.iter().any(|f| f.secret);
     // With spec defaults, `Default` is `new()` (which fills them in), written by hand.
     let derive_default = required.is_empty() && !s.fields.iter().any(|f| default_init(ir, f).is_some());
-    let debug_derive = (!has_secret).then(|| quote!(::std::fmt::Debug,));
+    // Compact structs get an `#[inline]` `Debug` with their serde impls.
+    let debug_derive = (!has_secret && serde_derive).then(|| quote!(::std::fmt::Debug,));
     let default_derive = derive_default.then(|| quote!(::std::default::Default,));
     let serde_derives = serde_derive.then(|| quote!(, ::serde::Serialize, ::serde::Deserialize));
     let derives = quote!(#[derive(#debug_derive ::std::clone::Clone, #default_derive ::std::cmp::PartialEq #serde_derives)]);
@@ -238,7 +239,6 @@ fn field_with(f: &FieldDef) -> Option<String> {
         _ => None,
     }
 }
-
 
 fn field_by_wire<'a>(s: &'a StructDef, wire: &str) -> Option<&'a FieldDef> {
     s.fields.iter().find(|f| f.wire_name == wire)
@@ -451,6 +451,7 @@ fn secret_debug(name: &str, s: &StructDef) -> TokenStream {
     });
     quote! {
         impl ::std::fmt::Debug for #name_ident {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#name_str) #(#fields)* .finish_non_exhaustive()
             }

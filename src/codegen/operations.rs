@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::features::FeaturePlan;
-use super::rust::{doc_attrs, ident, lines_to_doc, primitive_tokens, sanitize_doc, trusted_doc, type_tokens};
+use super::rust::{doc_attrs, ident, inline_debug, lines_to_doc, primitive_tokens, sanitize_doc, trusted_doc, type_tokens};
 use crate::ir::{
     ApiIr, BodyKind, HeaderIr, OperationIr, ParamEncoding, ParamIr, ParamLocation, PathPart, Primitive, TypeKind, TypeRef,
 };
@@ -197,6 +197,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let optional: Vec<&ParamIr> = op.optional_args().collect();
 
     let mut fields = Vec::new();
+    let mut names = Vec::new();
     let mut ctor_args = Vec::new();
     let mut ctor_inits = Vec::new();
     for p in &required {
@@ -204,6 +205,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let ty = stored_type(p);
         let arg_ty = argument_type(p, &models_path());
         fields.push(quote!(#name: #ty,));
+        names.push(name.clone());
         ctor_args.push(quote!(#name: #arg_ty));
         ctor_inits.push(field_init(p, &name));
     }
@@ -211,16 +213,19 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let (ty, arg_ty, conv) = body_types(b);
         if b.required {
             fields.push(quote!(body: #ty,));
+            names.push(ident("body"));
             ctor_args.push(quote!(body: #arg_ty));
             ctor_inits.push(if conv { quote!(body: body.into(),) } else { quote!(body,) });
         } else {
             fields.push(quote!(body: ::std::option::Option<#ty>,));
+            names.push(ident("body"));
             ctor_inits.push(quote!(body: ::std::option::Option::None,));
         }
     }
     let mut setters = Vec::new();
     if let Some(header) = own_client_request_id(ir, op) {
         fields.push(quote!(client_request_id: ::std::option::Option<::std::string::String>,));
+        names.push(ident("client_request_id"));
         ctor_inits.push(quote!(client_request_id: ::std::option::Option::None,));
         let doc = format!(" Sends `{header}: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.");
         setters.push(quote! {
@@ -238,6 +243,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let arg_ty = argument_type(p, &models_path());
         let conv = argument_conversion(p, &quote!(value));
         fields.push(quote!(#name: ::std::option::Option<#ty>,));
+        names.push(name.clone());
         ctor_inits.push(quote!(#name: ::std::option::Option::None,));
         let doc = lines_to_doc(&param_doc(p));
         setters.push(quote! {
@@ -282,15 +288,19 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         None => "Sends the request and decodes the response.",
     };
     let builder_doc = format!(" Request builder for [`Client::{method}`](super::super::client::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
+    let labelled: Vec<(String, TokenStream)> = names.iter().map(|n| (n.to_string(), quote!(self.#n))).collect();
+    let debug = inline_debug(&quote!(RequestBuilder<'_>), "RequestBuilder", &labelled);
     let too_many = (ctor_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #builder_doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(::std::clone::Clone)]
         #[must_use = "a request builder does nothing until it is awaited or sent"]
         pub struct RequestBuilder<'a> {
             client: &'a super::super::client::Client,
             #(#fields)*
         }
+
+        #debug
 
         impl<'a> RequestBuilder<'a> {
             #too_many
@@ -308,6 +318,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             }
 
             /// Checks the arguments and builds the HTTP request.
+            #[inline]
             fn prepare(&self) -> ::std::result::Result<::restsmith_runtime::Request, #error> {
                 #prepare_body
             }
@@ -1051,6 +1062,7 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let error = error_type(ir, op);
     quote! {
         /// Checks the response's status and decodes it.
+        #[inline]
         fn decode(response: ::restsmith_runtime::RawResponse) -> ::std::result::Result<Response, #error> {
         #bind match response.status.as_u16() {
             #(#arms)*

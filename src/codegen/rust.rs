@@ -61,15 +61,21 @@ pub fn primitive_tokens(p: Primitive) -> TokenStream {
     }
 }
 
+/// The name of the special wire format of primitive `p` — the runtime's `serde_helpers` module
+/// and `object::Fields` method of that name read and write it — if it has one.
+pub fn wire_format(p: Primitive) -> Option<&'static str> {
+    match p {
+        Primitive::DateTime => Some("date_time"),
+        Primitive::DateTimeRfc1123 => Some("rfc1123"),
+        Primitive::UnixTime => Some("unix_time"),
+        Primitive::Bytes => Some("base64"),
+        _ => None,
+    }
+}
+
 /// The serde helper module for a field of primitive type `p`, if it needs one.
 pub fn serde_with(p: Primitive, optional: bool) -> Option<String> {
-    let module = match p {
-        Primitive::DateTime => "date_time",
-        Primitive::DateTimeRfc1123 => "rfc1123",
-        Primitive::UnixTime => "unix_time",
-        Primitive::Bytes => "base64",
-        _ => return None,
-    };
+    let module = wire_format(p)?;
     Some(if optional {
         format!("::restsmith_runtime::serde_helpers::{module}::option")
     } else {
@@ -173,6 +179,24 @@ fn url_prefix_len(s: &str) -> Option<usize> {
         .unwrap_or(s.len());
     let url = s[..end].trim_end_matches(['.', ',', ';', ':']);
     (url.len() > "https://".len()).then_some(url.len())
+}
+
+/// `impl Debug` for struct `ty` (shown as `name`) listing `fields` (label, expression) like the
+/// derived one, but `#[inline]`: a crate then compiles it to machine code only where
+/// something formats the type (a derived `fmt` is compiled in the generated crate, used or not).
+pub fn inline_debug(ty: &TokenStream, name: &str, fields: &[(String, TokenStream)]) -> TokenStream {
+    let fields = fields.iter().map(|(label, value)| {
+        let label = label.strip_prefix("r#").unwrap_or(label);
+        quote!((#label, &#value))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #ty {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::restsmith_runtime::format::debug_struct(f, #name, &[#(#fields),*])
+            }
+        }
+    }
 }
 
 #[cfg(test)]

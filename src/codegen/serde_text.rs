@@ -8,19 +8,47 @@
 
 use std::fmt::Write;
 
-use super::rust::{ident, serde_with};
-use crate::ir::{FieldDef, Primitive, StructDef, TypeRef};
+use super::rust::{ident, serde_with, wire_format};
+use crate::ir::{FieldDef, StructDef, TypeRef};
 
-/// `Serialize` and `Deserialize` of struct `name`, each item preceded by `gate` (formatted
-/// `#[cfg(...)]` lines, or nothing).
+/// `Serialize`, `Deserialize` and (without secret fields, which need a redacting one) `Debug`
+/// of struct `name`, each item preceded by `gate` (formatted `#[cfg(...)]` lines, or nothing).
 pub fn struct_impls(name: &str, s: &StructDef, gate: &str) -> String {
-    let mut out = String::with_capacity(512 + 96 * s.fields.len());
-    let name = ident(name).to_string();
+    let mut out = String::with_capacity(640 + 128 * s.fields.len());
+    let rust_name = ident(name).to_string();
     out.push_str(gate);
-    serialize(&mut out, &name, s);
+    serialize(&mut out, &rust_name, s);
     out.push_str(gate);
-    deserialize(&mut out, &name, s);
+    deserialize(&mut out, &rust_name, s);
+    if !s.fields.iter().any(|f| f.secret) {
+        out.push_str(gate);
+        debug(&mut out, &rust_name, name, s);
+    }
     out
+}
+
+/// `Debug` like the derived one, but `#[inline]`: compiled to machine code only where
+/// something formats the struct, not for every struct of the crate.
+fn debug(out: &mut String, rust_name: &str, name: &str, s: &StructDef) {
+    let _ = writeln!(out, "impl ::std::fmt::Debug for {rust_name} {{");
+    out.push_str("    #[inline]\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {\n");
+    if s.fields.is_empty() && s.additional_properties.is_none() {
+        let _ = writeln!(out, "        ::restsmith_runtime::format::debug_struct(f, {}, &[])", literal(name));
+        out.push_str("    }\n}\n");
+        return;
+    }
+    let _ = writeln!(out, "        ::restsmith_runtime::format::debug_struct(\n            f,\n            {},\n            &[", literal(name));
+    let mut field = |label: &str, place: &str| {
+        let _ = writeln!(out, "                ({}, &self.{place}),", literal(label));
+    };
+    for f in &s.fields {
+        let place = ident(&f.rust_name).to_string();
+        field(&f.rust_name, &place);
+    }
+    if s.additional_properties.is_some() {
+        field("additional_properties", "additional_properties");
+    }
+    out.push_str("            ],\n        )\n    }\n}\n");
 }
 
 /// A Rust string literal for `text`.
@@ -31,10 +59,7 @@ fn literal(text: &str) -> String {
 /// The runtime's writer method for a field of a special wire format.
 fn format_method(f: &FieldDef) -> Option<&'static str> {
     match (&f.ty, f.boxed) {
-        (TypeRef::Prim(Primitive::DateTime), false) => Some("date_time"),
-        (TypeRef::Prim(Primitive::DateTimeRfc1123), false) => Some("rfc1123"),
-        (TypeRef::Prim(Primitive::UnixTime), false) => Some("unix_time"),
-        (TypeRef::Prim(Primitive::Bytes), false) => Some("base64"),
+        (TypeRef::Prim(p), false) => wire_format(*p),
         _ => None,
     }
 }

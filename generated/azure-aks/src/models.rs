@@ -2,12 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// An error response from the Container service.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct CloudError {
     pub error: ::std::option::Option<CloudErrorBody>,
@@ -51,13 +46,20 @@ impl<'de> ::serde::Deserialize<'de> for CloudError {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "CloudError", read)
     }
 }
+impl ::std::fmt::Debug for CloudError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "CloudError",
+            &[
+                ("error", &self.error),
+            ],
+        )
+    }
+}
 /// An error response from the Container service.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct CloudErrorBody {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
@@ -115,6 +117,21 @@ impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
             __object.finish(__value)
         }
         ::restsmith_runtime::object::Object::deserialize(deserializer, "CloudErrorBody", read)
+    }
+}
+impl ::std::fmt::Debug for CloudErrorBody {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "CloudErrorBody",
+            &[
+                ("code", &self.code),
+                ("message", &self.message),
+                ("target", &self.target),
+                ("details", &self.details),
+            ],
+        )
     }
 }
 /// Tells whether the cluster is Running or Stopped
@@ -283,7 +300,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatedByType {
     }
 }
 /// Managed cluster. TRIMMED by restsmith: only the Azure Resource Manager tracked-resource fields (id, name, type, location, tags, systemData) and a few of the cluster properties are modelled; the service returns many more fields, which are ignored when reading.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ManagedCluster {
     /// Fully qualified resource ID for the resource. E.g. "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}"
@@ -369,13 +386,26 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ManagedCluster", read)
     }
 }
+impl ::std::fmt::Debug for ManagedCluster {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ManagedCluster",
+            &[
+                ("id", &self.id),
+                ("name", &self.name),
+                ("type_", &self.type_),
+                ("system_data", &self.system_data),
+                ("tags", &self.tags),
+                ("location", &self.location),
+                ("properties", &self.properties),
+            ],
+        )
+    }
+}
 /// Properties of the managed cluster. TRIMMED by restsmith to 7 of the upstream fields.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ManagedClusterProperties {
     /// The current provisioning state.
@@ -455,13 +485,26 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ManagedClusterProperties", read)
     }
 }
+impl ::std::fmt::Debug for ManagedClusterProperties {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ManagedClusterProperties",
+            &[
+                ("provisioning_state", &self.provisioning_state),
+                ("power_state", &self.power_state),
+                ("kubernetes_version", &self.kubernetes_version),
+                ("current_kubernetes_version", &self.current_kubernetes_version),
+                ("dns_prefix", &self.dns_prefix),
+                ("fqdn", &self.fqdn),
+                ("node_resource_group", &self.node_resource_group),
+            ],
+        )
+    }
+}
 /// Describes the Power State of the cluster
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct PowerState {
     /// Tells whether the cluster is Running or Stopped
@@ -506,13 +549,20 @@ impl<'de> ::serde::Deserialize<'de> for PowerState {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "PowerState", read)
     }
 }
+impl ::std::fmt::Debug for PowerState {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "PowerState",
+            &[
+                ("code", &self.code),
+            ],
+        )
+    }
+}
 /// Metadata pertaining to creation and last modification of the resource.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct SystemData {
     /// The identity that created the resource.
@@ -588,6 +638,23 @@ impl<'de> ::serde::Deserialize<'de> for SystemData {
             __object.finish(__value)
         }
         ::restsmith_runtime::object::Object::deserialize(deserializer, "SystemData", read)
+    }
+}
+impl ::std::fmt::Debug for SystemData {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "SystemData",
+            &[
+                ("created_by", &self.created_by),
+                ("created_by_type", &self.created_by_type),
+                ("created_at", &self.created_at),
+                ("last_modified_by", &self.last_modified_by),
+                ("last_modified_by_type", &self.last_modified_by_type),
+                ("last_modified_at", &self.last_modified_at),
+            ],
+        )
     }
 }
 impl ::restsmith_runtime::ErrorBody for CloudError {

@@ -10,13 +10,27 @@ pub mod managed_clusters_abort_latest_operation {
         retry_safe: true,
     };
     /// Request builder for [`Client::managed_clusters_abort_latest_operation`](super::super::client::Client::managed_clusters_abort_latest_operation): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
         resource_group_name: ::std::string::String,
         resource_name: ::std::string::String,
         client_request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[
+                    ("resource_group_name", &self.resource_group_name),
+                    ("resource_name", &self.resource_name),
+                    ("client_request_id", &self.client_request_id),
+                ],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -83,6 +97,7 @@ pub mod managed_clusters_abort_latest_operation {
             )
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
@@ -178,13 +193,27 @@ pub mod managed_clusters_get {
         retry_safe: false,
     };
     /// Request builder for [`Client::managed_clusters_get`](super::super::client::Client::managed_clusters_get): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
         resource_group_name: ::std::string::String,
         resource_name: ::std::string::String,
         client_request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[
+                    ("resource_group_name", &self.resource_group_name),
+                    ("resource_name", &self.resource_name),
+                    ("client_request_id", &self.client_request_id),
+                ],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -217,6 +246,7 @@ pub mod managed_clusters_get {
             ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
@@ -283,6 +313,7 @@ pub mod managed_clusters_get {
         }
     }
     /// Checks the response's status and decodes it.
+    #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {

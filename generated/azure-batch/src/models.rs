@@ -2,12 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// An error response received from the Azure Batch service.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BatchError {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
@@ -61,13 +56,22 @@ impl<'de> ::serde::Deserialize<'de> for BatchError {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "BatchError", read)
     }
 }
+impl ::std::fmt::Debug for BatchError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "BatchError",
+            &[
+                ("code", &self.code),
+                ("message", &self.message),
+                ("values", &self.values),
+            ],
+        )
+    }
+}
 /// An item of additional information included in an Azure Batch error response.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BatchErrorDetail {
     /// An identifier specifying the meaning of the Value property.
@@ -117,13 +121,21 @@ impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "BatchErrorDetail", read)
     }
 }
+impl ::std::fmt::Debug for BatchErrorDetail {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "BatchErrorDetail",
+            &[
+                ("key", &self.key),
+                ("value", &self.value),
+            ],
+        )
+    }
+}
 /// An error message received in an Azure Batch error response.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorMessage {
     /// The language code of the error message
@@ -171,6 +183,19 @@ impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
             __object.finish(__value)
         }
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorMessage", read)
+    }
+}
+impl ::std::fmt::Debug for ErrorMessage {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ErrorMessage",
+            &[
+                ("lang", &self.lang),
+                ("value", &self.value),
+            ],
+        )
     }
 }
 impl ::restsmith_runtime::ErrorBody for BatchError {

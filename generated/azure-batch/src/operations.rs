@@ -10,7 +10,7 @@ pub mod certificate_cancel_deletion {
         retry_safe: true,
     };
     /// Request builder for [`Client::certificate_cancel_deletion`](super::super::client::Client::certificate_cancel_deletion): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
@@ -21,6 +21,22 @@ pub mod certificate_cancel_deletion {
         ocp_date: ::std::option::Option<
             ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
         >,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[
+                    ("thumbprint", &self.thumbprint),
+                    ("timeout", &self.timeout),
+                    ("client_request_id", &self.client_request_id),
+                    ("return_client_request_id", &self.return_client_request_id),
+                    ("ocp_date", &self.ocp_date),
+                ],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -81,6 +97,7 @@ pub mod certificate_cancel_deletion {
             ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
@@ -135,6 +152,7 @@ pub mod certificate_cancel_deletion {
         }
     }
     /// Checks the response's status and decodes it.
+    #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {

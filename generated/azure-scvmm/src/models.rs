@@ -2,12 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// The resource management error additional info.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorAdditionalInfo {
     /// The additional info type.
@@ -61,13 +56,21 @@ impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorAdditionalInfo", read)
     }
 }
+impl ::std::fmt::Debug for ErrorAdditionalInfo {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ErrorAdditionalInfo",
+            &[
+                ("type_", &self.type_),
+                ("info", &self.info),
+            ],
+        )
+    }
+}
 /// The error detail.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The error code.
@@ -142,13 +145,24 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorDetail", read)
     }
 }
+impl ::std::fmt::Debug for ErrorDetail {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ErrorDetail",
+            &[
+                ("code", &self.code),
+                ("message", &self.message),
+                ("target", &self.target),
+                ("details", &self.details),
+                ("additional_info", &self.additional_info),
+            ],
+        )
+    }
+}
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations. (This also follows the OData error response format.).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     pub error: ::std::option::Option<ErrorDetail>,
@@ -192,13 +206,20 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorResponse", read)
     }
 }
+impl ::std::fmt::Debug for ErrorResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ErrorResponse",
+            &[
+                ("error", &self.error),
+            ],
+        )
+    }
+}
 /// Defines the delete checkpoint action properties.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VirtualMachineDeleteCheckpoint {
     /// ID of the checkpoint to be deleted.
@@ -241,6 +262,18 @@ impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
             __object.finish(__value)
         }
         ::restsmith_runtime::object::Object::deserialize(deserializer, "VirtualMachineDeleteCheckpoint", read)
+    }
+}
+impl ::std::fmt::Debug for VirtualMachineDeleteCheckpoint {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "VirtualMachineDeleteCheckpoint",
+            &[
+                ("id", &self.id),
+            ],
+        )
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorResponse {

@@ -10,13 +10,27 @@ pub mod virtual_machine_instances_delete_checkpoint {
         retry_safe: true,
     };
     /// Request builder for [`Client::virtual_machine_instances_delete_checkpoint`](super::super::client::Client::virtual_machine_instances_delete_checkpoint): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
         resource_uri: ::std::string::String,
         body: super::super::models::VirtualMachineDeleteCheckpoint,
         client_request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[
+                    ("resource_uri", &self.resource_uri),
+                    ("body", &self.body),
+                    ("client_request_id", &self.client_request_id),
+                ],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -83,6 +97,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
             )
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {

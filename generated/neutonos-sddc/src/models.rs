@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// Error body: a non-empty human-readable message and, sometimes, a numeric return code (PROTOCOLS.md §5.2 item 6; convention of the XInfini API, not documented for NeutonOS).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Error {
     /// Human-readable error message.
@@ -55,13 +55,21 @@ impl<'de> ::serde::Deserialize<'de> for Error {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "Error", read)
     }
 }
+impl ::std::fmt::Debug for Error {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "Error",
+            &[
+                ("message", &self.message),
+                ("return_code", &self.return_code),
+            ],
+        )
+    }
+}
 /// NullTime represents a time.Time that may be null. NullTime implements the Scanner interface so it can be used as a scan destination, similar to NullString. (Go's sql.NullTime: `Time` is meaningful only when `Valid` is true.)
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct NullTime {
     /// The time value.
@@ -115,8 +123,21 @@ impl<'de> ::serde::Deserialize<'de> for NullTime {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "NullTime", read)
     }
 }
+impl ::std::fmt::Debug for NullTime {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "NullTime",
+            &[
+                ("time", &self.time),
+                ("valid", &self.valid),
+            ],
+        )
+    }
+}
 /// ResourceMeta is the metadata all resource type must have.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResourceMeta {
     /// Time the resource was created.
@@ -228,13 +249,28 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMeta", read)
     }
 }
+impl ::std::fmt::Debug for ResourceMeta {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ResourceMeta",
+            &[
+                ("created_at", &self.created_at),
+                ("creation_finish", &self.creation_finish),
+                ("deletion_begin", &self.deletion_begin),
+                ("deletion_finish", &self.deletion_finish),
+                ("id", &self.id),
+                ("labels", &self.labels),
+                ("name", &self.name),
+                ("project_id", &self.project_id),
+                ("state", &self.state),
+            ],
+        )
+    }
+}
 /// ResourceMetaLabel is the label metadata of resource.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResourceMetaLabel {
     /// ID of the label key.
@@ -294,13 +330,23 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMetaLabel", read)
     }
 }
+impl ::std::fmt::Debug for ResourceMetaLabel {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ResourceMetaLabel",
+            &[
+                ("label_key_id", &self.label_key_id),
+                ("label_key_name", &self.label_key_name),
+                ("label_value_id", &self.label_value_id),
+                ("label_value_name", &self.label_value_name),
+            ],
+        )
+    }
+}
 /// ResourceMetaState is the state metadata of resource. Known `state` values (XInfini analogue, PROTOCOLS.md §5.2): active, creating, deleting, reconciling; others may occur.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResourceMetaState {
     /// Lifecycle state of the resource, e.g. active, creating, deleting, reconciling. Kept an open string.
@@ -349,13 +395,21 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMetaState", read)
     }
 }
+impl ::std::fmt::Debug for ResourceMetaState {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ResourceMetaState",
+            &[
+                ("state", &self.state),
+                ("diff_fields", &self.diff_fields),
+            ],
+        )
+    }
+}
 /// Spec fields whose desired value differs from the actual one (restsmith's name for the inline `diff_fields` object of ResourceMetaState).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResourceMetaStateDiffFields {
     /// Fields still being reconciled (non-empty = not settled yet).
@@ -405,8 +459,21 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ResourceMetaStateDiffFields", read)
     }
 }
+impl ::std::fmt::Debug for ResourceMetaStateDiffFields {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ResourceMetaStateDiffFields",
+            &[
+                ("reconciling", &self.reconciling),
+                ("irreconcilable", &self.irreconcilable),
+            ],
+        )
+    }
+}
 /// VmSnap is a virtual machine snapshot.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnap {
     pub metadata: ResourceMeta,
@@ -465,8 +532,22 @@ impl<'de> ::serde::Deserialize<'de> for VmSnap {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnap", read)
     }
 }
+impl ::std::fmt::Debug for VmSnap {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "VmSnap",
+            &[
+                ("metadata", &self.metadata),
+                ("spec", &self.spec),
+                ("status", &self.status),
+            ],
+        )
+    }
+}
 /// VmSnapSpec vm-snap's spec.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnapSpec {
     /// BIOS (firmware) type of the virtual machine.
@@ -733,8 +814,46 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapSpec", read)
     }
 }
+impl ::std::fmt::Debug for VmSnapSpec {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "VmSnapSpec",
+            &[
+                ("bios", &self.bios),
+                ("boot_device_order", &self.boot_device_order),
+                ("core_num_per_socket", &self.core_num_per_socket),
+                ("cpu_mode", &self.cpu_mode),
+                ("cpu_num", &self.cpu_num),
+                ("created_at", &self.created_at),
+                ("creation_finish", &self.creation_finish),
+                ("deleted_at", &self.deleted_at),
+                ("deletion_begin", &self.deletion_begin),
+                ("deletion_finish", &self.deletion_finish),
+                ("description", &self.description),
+                ("etag", &self.etag),
+                ("graphics_auth_enabled", &self.graphics_auth_enabled),
+                ("graphics_spice_enabled", &self.graphics_spice_enabled),
+                ("ha_enabled", &self.ha_enabled),
+                ("id", &self.id),
+                ("memory_mb", &self.memory_mb),
+                ("name", &self.name),
+                ("power_state", &self.power_state),
+                ("project_id", &self.project_id),
+                ("socket_num", &self.socket_num),
+                ("thread_num_per_core", &self.thread_num_per_core),
+                ("time_zone", &self.time_zone),
+                ("updated_at", &self.updated_at),
+                ("vm_description", &self.vm_description),
+                ("vm_id", &self.vm_id),
+                ("vm_name", &self.vm_name),
+            ],
+        )
+    }
+}
 /// VmSnapStatus vm's status.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnapStatus {
     /// Number of virtual machines cloned from the snapshot.
@@ -839,13 +958,27 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapStatus", read)
     }
 }
+impl ::std::fmt::Debug for VmSnapStatus {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "VmSnapStatus",
+            &[
+                ("cloned_vm_num", &self.cloned_vm_num),
+                ("created_at", &self.created_at),
+                ("deleted_at", &self.deleted_at),
+                ("etag", &self.etag),
+                ("id", &self.id),
+                ("ip_addresses", &self.ip_addresses),
+                ("updated_at", &self.updated_at),
+                ("vm_id", &self.vm_id),
+            ],
+        )
+    }
+}
 /// Request body of updateVmSnap (mutation bodies wrap the changed spec fields as {"spec": {...}}).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnapUpdateRequest {
     pub spec: ::std::option::Option<VmSnapUpdateSpec>,
@@ -889,13 +1022,20 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapUpdateRequest", read)
     }
 }
+impl ::std::fmt::Debug for VmSnapUpdateRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "VmSnapUpdateRequest",
+            &[
+                ("spec", &self.spec),
+            ],
+        )
+    }
+}
 /// VmSnapUpdateSpec define spec for updating req.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct VmSnapUpdateSpec {
     /// Description is the description of virtual machine snapshot.
@@ -943,6 +1083,19 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
             __object.finish(__value)
         }
         ::restsmith_runtime::object::Object::deserialize(deserializer, "VmSnapUpdateSpec", read)
+    }
+}
+impl ::std::fmt::Debug for VmSnapUpdateSpec {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "VmSnapUpdateSpec",
+            &[
+                ("description", &self.description),
+                ("name", &self.name),
+            ],
+        )
     }
 }
 impl ::restsmith_runtime::ErrorBody for Error {

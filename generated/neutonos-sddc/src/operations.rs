@@ -10,11 +10,21 @@ pub mod get_vm_snap {
         retry_safe: false,
     };
     /// Request builder for [`Client::get_vm_snap`](super::super::client::Client::get_vm_snap): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
         id: i64,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[("id", &self.id)],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -29,6 +39,7 @@ pub mod get_vm_snap {
             ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
@@ -58,6 +69,7 @@ pub mod get_vm_snap {
         }
     }
     /// Checks the response's status and decodes it.
+    #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {
@@ -88,12 +100,22 @@ pub mod update_vm_snap {
         retry_safe: true,
     };
     /// Request builder for [`Client::update_vm_snap`](super::super::client::Client::update_vm_snap): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
         id: i64,
         body: super::super::models::VmSnapUpdateRequest,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[("id", &self.id), ("body", &self.body)],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -172,6 +194,7 @@ pub mod update_vm_snap {
             )
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {

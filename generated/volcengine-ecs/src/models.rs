@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// Response envelope of DeleteImages.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     pub response_metadata: ResponseMetadata,
@@ -53,13 +53,21 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "DeleteImagesResponse", read)
     }
 }
+impl ::std::fmt::Debug for DeleteImagesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "DeleteImagesResponse",
+            &[
+                ("response_metadata", &self.response_metadata),
+                ("result", &self.result),
+            ],
+        )
+    }
+}
 /// Result of DeleteImages.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DeleteImagesResult {
     /// Per-image outcome of the custom image operation (ImageOperationResult structures).
@@ -125,8 +133,20 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "DeleteImagesResult", read)
     }
 }
+impl ::std::fmt::Debug for DeleteImagesResult {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "DeleteImagesResult",
+            &[
+                ("operation_details", &self.operation_details),
+            ],
+        )
+    }
+}
 /// Response envelope of a whole-request failure (ResponseMetadata.Error set, no Result).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorEnvelope {
     pub response_metadata: ErrorResponseMetadata,
@@ -171,8 +191,20 @@ impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorEnvelope", read)
     }
 }
+impl ::std::fmt::Debug for ErrorEnvelope {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ErrorEnvelope",
+            &[
+                ("response_metadata", &self.response_metadata),
+            ],
+        )
+    }
+}
 /// ResponseMetadata of a failed request; Error is required.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
@@ -244,13 +276,25 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ErrorResponseMetadata", read)
     }
 }
+impl ::std::fmt::Debug for ErrorResponseMetadata {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ErrorResponseMetadata",
+            &[
+                ("request_id", &self.request_id),
+                ("action", &self.action),
+                ("version", &self.version),
+                ("service", &self.service),
+                ("region", &self.region),
+                ("error", &self.error),
+            ],
+        )
+    }
+}
 /// Outcome for one image (the page's ImageOperationResult structure).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct OperationDetail {
     /// Image ID.
@@ -299,13 +343,21 @@ impl<'de> ::serde::Deserialize<'de> for OperationDetail {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "OperationDetail", read)
     }
 }
+impl ::std::fmt::Debug for OperationDetail {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "OperationDetail",
+            &[
+                ("image_id", &self.image_id),
+                ("error", &self.error),
+            ],
+        )
+    }
+}
 /// Error information for one image that could not be deleted; null, empty or absent for an image that was deleted.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::default::Default,
-    ::std::cmp::PartialEq
-)]
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct OperationError {
     /// Error code of the failed item: InvalidImage.NotFound, InvalidImageStatus, InvalidImage.Shared, OperationDenied.ImageIsCopying, OperationDenied.ImageIsExporting or InternalError. Kept an open string.
@@ -355,8 +407,21 @@ impl<'de> ::serde::Deserialize<'de> for OperationError {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "OperationError", read)
     }
 }
+impl ::std::fmt::Debug for OperationError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "OperationError",
+            &[
+                ("code", &self.code),
+                ("message", &self.message),
+            ],
+        )
+    }
+}
 /// Whole-request error. Absent (or null) when the request succeeded; present and non-null means the request as a whole failed (normally with HTTP 4xx/5xx and no Result).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResponseError {
     /// Error code, e.g. MissingParameter.ImageId, SignatureDoesNotMatch. Kept an open string.
@@ -420,8 +485,22 @@ impl<'de> ::serde::Deserialize<'de> for ResponseError {
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ResponseError", read)
     }
 }
+impl ::std::fmt::Debug for ResponseError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ResponseError",
+            &[
+                ("code", &self.code),
+                ("code_n", &self.code_n),
+                ("message", &self.message),
+            ],
+        )
+    }
+}
 /// Common response metadata of every Volcengine OpenAPI response.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
@@ -491,6 +570,23 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
             __object.finish(__value)
         }
         ::restsmith_runtime::object::Object::deserialize(deserializer, "ResponseMetadata", read)
+    }
+}
+impl ::std::fmt::Debug for ResponseMetadata {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::restsmith_runtime::format::debug_struct(
+            f,
+            "ResponseMetadata",
+            &[
+                ("request_id", &self.request_id),
+                ("action", &self.action),
+                ("version", &self.version),
+                ("service", &self.service),
+                ("region", &self.region),
+                ("error", &self.error),
+            ],
+        )
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {

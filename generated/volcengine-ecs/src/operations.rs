@@ -10,12 +10,25 @@ pub mod delete_images {
         retry_safe: false,
     };
     /// Request builder for [`Client::delete_images`](super::super::client::Client::delete_images): set optional parameters, then `.await` it (or call `send`).
-    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+    #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         client: &'a super::super::client::Client,
         image_ids: ::std::vec::Vec<::std::string::String>,
         delete_binded_snapshots: ::std::option::Option<bool>,
+    }
+    impl ::std::fmt::Debug for RequestBuilder<'_> {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::restsmith_runtime::format::debug_struct(
+                f,
+                "RequestBuilder",
+                &[
+                    ("image_ids", &self.image_ids),
+                    ("delete_binded_snapshots", &self.delete_binded_snapshots),
+                ],
+            )
+        }
     }
     impl<'a> RequestBuilder<'a> {
         #[inline]
@@ -54,6 +67,7 @@ pub mod delete_images {
             ::restsmith_runtime::Call::new(self.client.core(), self.prepare(), decode)
         }
         /// Checks the arguments and builds the HTTP request.
+        #[inline]
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
@@ -97,6 +111,7 @@ pub mod delete_images {
         }
     }
     /// Checks the response's status and decodes it.
+    #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {
