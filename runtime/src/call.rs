@@ -77,9 +77,8 @@ impl<'a, T, E> Call<'a, T, E> {
         let state = match self.state {
             State::Sending { response, decode } => State::Sending {
                 response,
-                decode: decode.map(|decode| -> Decode<'a, U, E> {
-                    Box::new(move |raw| decode(raw).map(f))
-                }),
+                decode: decode
+                    .map(|decode| -> Decode<'a, U, E> { Box::new(move |raw| decode(raw).map(f)) }),
             },
             State::Failed(error) => State::Failed(error),
         };
@@ -109,7 +108,9 @@ impl<T, E> Future for Call<'_, T, E> {
 impl<T, E> fmt::Debug for Call<'_, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
-            State::Sending { decode: Some(_), .. } => "sending",
+            State::Sending {
+                decode: Some(_), ..
+            } => "sending",
             State::Failed(Some(_)) => "failed",
             _ => "done",
         };

@@ -932,3 +932,60 @@ async fn signers_and_streamed_bodies() {
     core.send::<()>(request).await.expect("bytes are signed");
     assert_eq!(server.received_requests().await.expect("recording on").len(), 3);
 }
+
+/// How a generated operation decodes: the status, then the body.
+fn decode_id(response: RawResponse) -> Result<i64, Error> {
+    if response.status != StatusCode::OK {
+        return Err(response.into_error());
+    }
+    let body: serde_json::Value = serde_json::from_slice(&response.body)
+        .map_err(|e| Error::protocol(e.to_string(), None))?;
+    Ok(body["id"].as_i64().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn call_sends_then_decodes_and_a_failed_request_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(url_path("/things/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":7}"#))
+        .mount(&server)
+        .await;
+    let core = fast_client(&server);
+    let request = |path: &str| Ok(core.request(&GET, path, &Query::new()));
+
+    let doubled = restsmith_runtime::Call::new(&core, request("/things/7"), decode_id)
+        .map(|id| id * 2)
+        .await
+        .expect("decoded");
+    assert_eq!(doubled, 14);
+    // Other statuses are the decoder's to judge: here an API error.
+    let missing = restsmith_runtime::Call::new(&core, request("/things/8"), decode_id).await;
+    assert_eq!(missing.expect_err("404").status(), Some(StatusCode::NOT_FOUND));
+    // A request that could not be prepared resolves to its error without sending.
+    let failed = restsmith_runtime::Call::<i64, serde_json::Value>::failed(Error::validation(
+        "id",
+        "must be positive",
+    ))
+    .await;
+    assert!(matches!(failed, Err(Error::Validation { .. })), "{failed:?}");
+    assert_eq!(request_count(&server).await, 2);
+
+    // Pipeline failures keep their variant and details through the untyped pipeline.
+    let refused = client(
+        &refused_endpoint(),
+        ClientOptions::default().retry(fast_retry().with_max_retries(1)),
+        None,
+    );
+    let err = restsmith_runtime::Call::new(
+        &refused,
+        Ok(refused.request(&GET, "/things/7", &Query::new())),
+        decode_id,
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(err, Error::Transport { kind: TransportErrorKind::Connect, attempts: 2, .. }),
+        "{err:?}"
+    );
+}
