@@ -45,7 +45,7 @@ pub use response::{NoHeaders, RawResponse, Response};
 pub use retry::RetryOptions;
 pub use transport::DEFAULT_MAX_RESPONSE_BODY;
 
-/// Boxed `Send` future, the `IntoFuture` type of generated request builders.
+/// Boxed `Send` future: what `Credential::authorize` returns and how a pager fetches a page.
 pub use futures::future::BoxFuture;
 
 // Crates whose types appear in the public API, re-exported so generated code needs no
