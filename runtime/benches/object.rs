@@ -9,8 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use restsmith_runtime::object::{Fields, Object, Result};
-use restsmith_runtime::serde_helpers;
+use restsmith_runtime::object::{DateTimeText, Fields, Format, ListFields, Object, Optional, OptionalAs, Required, Result};
 
 /// The struct with serde's derives.
 mod derived {
@@ -65,17 +64,20 @@ struct Owner {
     site_admin: Option<bool>,
 }
 
+impl ListFields for Owner {
+    #[inline]
+    fn list_fields(&self) -> Fields<'_> {
+        let mut fields = Fields::with_capacity(3);
+        fields.add("login", &self.login);
+        fields.add("id", &self.id);
+        fields.optional("site_admin", &self.site_admin);
+        fields
+    }
+}
+
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        #[inline]
-        fn write(value: &Owner) -> Fields<'_> {
-            let mut fields = Fields::with_capacity(3);
-            fields.add("login", &value.login);
-            fields.add("id", &value.id);
-            fields.optional("site_admin", &value.site_admin);
-            fields
-        }
-        serde::Serialize::serialize(&write(self), serializer)
+        restsmith_runtime::object::serialize(self, serializer)
     }
 }
 
@@ -83,11 +85,12 @@ impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         #[inline]
         fn read(mut object: Object) -> Result<Owner> {
-            let (Some(login), Some(id)) = (object.required("login"), object.required("id")) else {
+            let Some((login, id, site_admin)) =
+                object.fields::<(Required<_>, Required<_>, Optional<_>)>(&["login", "id", "site_admin"])
+            else {
                 return Err(object.failure());
             };
-            let value = Owner { login, id, site_admin: object.optional("site_admin") };
-            object.finish(value)
+            object.finish(Owner { login, id, site_admin })
         }
         Object::deserialize(deserializer, "Owner", read)
     }
@@ -121,40 +124,41 @@ struct Repository {
     visibility: Option<String>,
 }
 
+impl ListFields for Repository {
+    #[inline]
+    fn list_fields(&self) -> Fields<'_> {
+        let mut fields = Fields::with_capacity(24);
+        fields.add("id", &self.id);
+        fields.add("name", &self.name);
+        fields.add("full_name", &self.full_name);
+        fields.add("owner", &self.owner);
+        fields.add("private", &self.private);
+        fields.optional("description", &self.description);
+        fields.add("fork", &self.fork);
+        fields.add("url", &self.url);
+        fields.optional("homepage", &self.homepage);
+        fields.optional("language", &self.language);
+        fields.add("forks_count", &self.forks_count);
+        fields.add("stargazers_count", &self.stargazers_count);
+        fields.add("watchers_count", &self.watchers_count);
+        fields.add("size", &self.size);
+        fields.add("default_branch", &self.default_branch);
+        fields.add("open_issues_count", &self.open_issues_count);
+        fields.optional("topics", &self.topics);
+        fields.add("has_issues", &self.has_issues);
+        fields.add("has_projects", &self.has_projects);
+        fields.add("has_wiki", &self.has_wiki);
+        fields.add("archived", &self.archived);
+        fields.add("disabled", &self.disabled);
+        fields.optional_as("pushed_at", &self.pushed_at, Format::DateTime);
+        fields.optional("visibility", &self.visibility);
+        fields
+    }
+}
+
 impl serde::Serialize for Repository {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        #[inline]
-        fn write(value: &Repository) -> Fields<'_> {
-            let mut fields = Fields::with_capacity(24);
-            fields.add("id", &value.id);
-            fields.add("name", &value.name);
-            fields.add("full_name", &value.full_name);
-            fields.add("owner", &value.owner);
-            fields.add("private", &value.private);
-            fields.optional("description", &value.description);
-            fields.add("fork", &value.fork);
-            fields.add("url", &value.url);
-            fields.optional("homepage", &value.homepage);
-            fields.optional("language", &value.language);
-            fields.add("forks_count", &value.forks_count);
-            fields.add("stargazers_count", &value.stargazers_count);
-            fields.add("watchers_count", &value.watchers_count);
-            fields.add("size", &value.size);
-            fields.add("default_branch", &value.default_branch);
-            fields.add("open_issues_count", &value.open_issues_count);
-            fields.optional("topics", &value.topics);
-            fields.add("has_issues", &value.has_issues);
-            fields.add("has_projects", &value.has_projects);
-            fields.add("has_wiki", &value.has_wiki);
-            fields.add("archived", &value.archived);
-            fields.add("disabled", &value.disabled);
-            if let Some(field) = &value.pushed_at {
-                fields.date_time("pushed_at", field);
-            }
-            fields.optional("visibility", &value.visibility);
-            fields
-        }
-        serde::Serialize::serialize(&write(self), serializer)
+        restsmith_runtime::object::serialize(self, serializer)
     }
 }
 
@@ -162,45 +166,62 @@ impl<'de> serde::Deserialize<'de> for Repository {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         #[inline]
         fn read(mut o: Object) -> Result<Repository> {
-            let (
-                Some(id),
-                Some(name),
-                Some(full_name),
-                Some(owner),
-                Some(private),
-                Some(fork),
-                Some(url),
-                Some(forks_count),
-                Some(stargazers_count),
-                Some(watchers_count),
-                Some(size),
-                Some(default_branch),
-                Some(open_issues_count),
-                Some(has_issues),
-                Some(has_projects),
-                Some(has_wiki),
-                Some(archived),
-                Some(disabled),
-            ) = (
-                o.required("id"),
-                o.required("name"),
-                o.required("full_name"),
-                o.required("owner"),
-                o.required("private"),
-                o.required("fork"),
-                o.required("url"),
-                o.required("forks_count"),
-                o.required("stargazers_count"),
-                o.required("watchers_count"),
-                o.required("size"),
-                o.required("default_branch"),
-                o.required("open_issues_count"),
-                o.required("has_issues"),
-                o.required("has_projects"),
-                o.required("has_wiki"),
-                o.required("archived"),
-                o.required("disabled"),
-            )
+            type Readers = (
+                (
+                    Required<i64>,
+                    Required<String>,
+                    Required<String>,
+                    Required<Owner>,
+                    Required<bool>,
+                    Optional<String>,
+                    Required<bool>,
+                    Required<String>,
+                    Optional<String>,
+                    Optional<String>,
+                    Required<i64>,
+                    Required<i64>,
+                    Required<i64>,
+                    Required<i64>,
+                    Required<String>,
+                    Required<i64>,
+                ),
+                (
+                    Optional<Vec<String>>,
+                    Required<bool>,
+                    Required<bool>,
+                    Required<bool>,
+                    Required<bool>,
+                    Required<bool>,
+                    OptionalAs<DateTimeText>,
+                    Optional<String>,
+                ),
+            );
+            let keys = [
+                "id", "name", "full_name", "owner", "private", "description", "fork", "url", "homepage", "language",
+                "forks_count", "stargazers_count", "watchers_count", "size", "default_branch", "open_issues_count",
+                "topics", "has_issues", "has_projects", "has_wiki", "archived", "disabled", "pushed_at", "visibility",
+            ];
+            let Some((
+                (
+                    id,
+                    name,
+                    full_name,
+                    owner,
+                    private,
+                    description,
+                    fork,
+                    url,
+                    homepage,
+                    language,
+                    forks_count,
+                    stargazers_count,
+                    watchers_count,
+                    size,
+                    default_branch,
+                    open_issues_count,
+                ),
+                (topics, has_issues, has_projects, has_wiki, archived, disabled, pushed_at, visibility),
+            )) = o.fields::<Readers>(&keys)
             else {
                 return Err(o.failure());
             };
@@ -210,25 +231,25 @@ impl<'de> serde::Deserialize<'de> for Repository {
                 full_name,
                 owner,
                 private,
-                description: o.optional("description"),
+                description,
                 fork,
                 url,
-                homepage: o.optional("homepage"),
-                language: o.optional("language"),
+                homepage,
+                language,
                 forks_count,
                 stargazers_count,
                 watchers_count,
                 size,
                 default_branch,
                 open_issues_count,
-                topics: o.optional("topics"),
+                topics,
                 has_issues,
                 has_projects,
                 has_wiki,
                 archived,
                 disabled,
-                pushed_at: o.optional_with("pushed_at", serde_helpers::date_time::deserialize),
-                visibility: o.optional("visibility"),
+                pushed_at,
+                visibility,
             };
             o.finish(value)
         }

@@ -1,17 +1,20 @@
-//! How generated structs read themselves from JSON: the object is collected into an [`Object`]
-//! first, and the struct takes its fields out of it by name.
+//! How generated structs read themselves from JSON and list their fields: the object is
+//! collected into an [`Object`] first, and the struct takes its fields out of it by name; the
+//! other way, a struct lists its fields in [`Fields`] ([`ListFields`]), which its `Serialize`,
+//! `Debug` and `PartialEq` share.
 //!
 //! serde's derived `Deserialize` is one large generic visitor per struct, compiled again for
 //! every input format; on big APIs that is most of a generated crate's build time. Generated
 //! structs instead implement `Deserialize` in two lines that call [`Object::read`] and a
-//! non-generic function taking each field with [`Object::required`], [`Object::optional`] and
-//! friends; the per-type work here is shared by every struct with a field of that type.
+//! non-generic function taking every field at once with [`Object::fields`] (its readers,
+//! [`Required`], [`Optional`] and those of wire formats; see [`Take`]); the per-type work here
+//! is shared by every struct with a field of that type.
 //! The behaviour is serde's for the attributes generated models used: unknown properties are
 //! ignored (or kept, for schemas with `additionalProperties`), optional fields are `None` when
 //! missing or `null`, and a missing required field is an error naming it (unlike serde, a
 //! property sent twice is not an error: the first is the field's). Reading costs more at run
-//! time than serde's derives (`cargo bench -p restsmith-runtime --bench object`: about 2.7x
-//! to decode, 1.9x to encode), which a network client can afford. Errors also name the
+//! time than serde's derives (`cargo bench -p restsmith-runtime --bench object`: about 1.8x
+//! to decode, 2.1x to encode), which a network client can afford. Errors also name the
 //! struct, so a nested one reads `Outer.items: Item.id: invalid type: …` (serde_json's line and
 //! column are not added: the object has been read when its fields are checked).
 
@@ -19,6 +22,12 @@ use std::collections::BTreeMap;
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde_json::{Map, Value};
+
+mod fields;
+mod take;
+
+pub use fields::{serialize, FieldValue, Fields, Format, ListFields};
+pub use take::{Base64Text, DateTimeText, Optional, OptionalAs, Required, RequiredAs, Rfc1123Text, Take, UnixTime, WireFormat};
 
 /// The result of reading a struct's fields (errors are serde_json's, turned into the input
 /// format's error by the caller).
@@ -206,98 +215,6 @@ pub fn no_variant(type_name: &str) -> serde_json::Error {
     serde_json::Error::custom(format_args!("the value matches no variant of {type_name}"))
 }
 
-/// The fields of a struct being serialized, in order: generated structs implement `Serialize`
-/// by listing them in a non-generic function and handing the list to serde.
-///
-/// Values are type-erased ([`erased_serde`]), so the serializing code for each field type is
-/// shared by every struct; optional fields that are `None` are left out by the generated code,
-/// and read-only ones are left out of request bodies (see [`in_request`](Self::in_request)).
-pub struct Fields<'a> {
-    entries: Vec<(&'a str, Entry<'a>)>,
-}
-
-/// One field's value.
-enum Entry<'a> {
-    Value(&'a dyn erased_serde::Serialize),
-    Text(String),
-    Integer(i64),
-    Null,
-}
-
-impl<'a> Fields<'a> {
-    /// Room for `capacity` fields.
-    pub fn with_capacity(capacity: usize) -> Self {
-        Self { entries: Vec::with_capacity(capacity) }
-    }
-
-    /// A field written with its own `Serialize`.
-    pub fn add(&mut self, key: &'a str, value: &'a dyn erased_serde::Serialize) {
-        self.entries.push((key, Entry::Value(value)));
-    }
-
-    /// An optional field: left out when `None`.
-    pub fn optional<T: serde::Serialize>(&mut self, key: &'a str, value: &'a Option<T>) {
-        if let Some(value) = value {
-            self.entries.push((key, Entry::Value(value)));
-        }
-    }
-
-    /// A required, nullable field: `None` is written as `null`.
-    pub fn nullable<T: serde::Serialize>(&mut self, key: &'a str, value: &'a Option<T>) {
-        match value {
-            Some(value) => self.entries.push((key, Entry::Value(value))),
-            None => self.null(key),
-        }
-    }
-
-    /// A field written as `null`.
-    pub fn null(&mut self, key: &'a str) {
-        self.entries.push((key, Entry::Null));
-    }
-
-    /// A `date-time` field: an RFC 3339 string.
-    pub fn date_time(&mut self, key: &'a str, value: &chrono::DateTime<chrono::Utc>) {
-        self.entries.push((key, Entry::Text(crate::serde_helpers::date_time::format(value))));
-    }
-
-    /// A `date-time-rfc1123` field: `Fri, 05 Jan 2024 09:30:00 GMT`.
-    pub fn rfc1123(&mut self, key: &'a str, value: &chrono::DateTime<chrono::Utc>) {
-        self.entries.push((key, Entry::Text(crate::serde_helpers::rfc1123::format(value))));
-    }
-
-    /// A `unixtime` field: integer seconds since the epoch.
-    pub fn unix_time(&mut self, key: &'a str, value: &chrono::DateTime<chrono::Utc>) {
-        self.entries.push((key, Entry::Integer(value.timestamp())));
-    }
-
-    /// A `byte` field: standard Base64.
-    pub fn base64(&mut self, key: &'a str, value: &[u8]) {
-        self.entries.push((key, Entry::Text(crate::serde_helpers::base64::encode(value))));
-    }
-
-    /// Whether this is a request body, which leaves read-only fields out (see
-    /// [`read_only`](crate::serde_helpers::read_only)).
-    pub fn in_request(&self) -> bool {
-        crate::serde_helpers::read_only::is_request()
-    }
-}
-
-impl serde::Serialize for Fields<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
-        for (key, entry) in &self.entries {
-            match entry {
-                Entry::Value(value) => map.serialize_entry(key, value)?,
-                Entry::Text(text) => map.serialize_entry(key, text)?,
-                Entry::Integer(number) => map.serialize_entry(key, number)?,
-                Entry::Null => map.serialize_entry(key, &())?,
-            }
-        }
-        map.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,7 +222,6 @@ mod tests {
     use serde::Deserialize;
 
     /// A struct written the way restsmith generates them.
-    #[derive(Debug, PartialEq)]
     struct Pet {
         id: i64,
         name: Option<String>,
@@ -317,36 +233,45 @@ mod tests {
     impl<'de> Deserialize<'de> for Pet {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
             fn read(mut o: Object) -> Result<Pet> {
-                let Some(id) = o.required("id") else { return Err(o.failure()) };
-                let pet = Pet {
-                    id,
-                    name: o.optional("name"),
-                    born: o.optional_with("born", serde_helpers::date_time::deserialize),
-                    parent: o.optional("parent"),
-                    extra: o.rest(),
+                type Readers = (Required<i64>, Optional<String>, OptionalAs<DateTimeText>, Optional<Box<Pet>>);
+                let Some((id, name, born, parent)) = o.fields::<Readers>(&["id", "name", "born", "parent"]) else {
+                    return Err(o.failure());
                 };
+                let pet = Pet { id, name, born, parent, extra: o.rest() };
                 o.finish(pet)
             }
             Object::deserialize(deserializer, "Pet", read)
         }
     }
 
+    impl ListFields for Pet {
+        fn list_fields(&self) -> Fields<'_> {
+            let mut fields = Fields::with_capacity(4);
+            fields.add("id", &self.id);
+            fields.add("name", &self.name);
+            fields.optional_as("born", &self.born, Format::DateTime);
+            fields.read_only();
+            fields.optional("parent", &self.parent);
+            fields.rest(&self.extra);
+            fields
+        }
+    }
+
     impl serde::Serialize for Pet {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-            fn write(pet: &Pet) -> Fields<'_> {
-                let mut fields = Fields::with_capacity(4);
-                fields.add("id", &pet.id);
-                fields.nullable("name", &pet.name);
-                if let (Some(born), false) = (&pet.born, fields.in_request()) {
-                    fields.date_time("born", born);
-                }
-                fields.optional("parent", &pet.parent);
-                for (key, value) in &pet.extra {
-                    fields.add(key, value);
-                }
-                fields
-            }
-            serde::Serialize::serialize(&write(self), serializer)
+            serialize(self, serializer)
+        }
+    }
+
+    impl std::fmt::Debug for Pet {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.list_fields().debug(f, "Pet")
+        }
+    }
+
+    impl PartialEq for Pet {
+        fn eq(&self, other: &Self) -> bool {
+            self.list_fields() == other.list_fields()
         }
     }
 
@@ -391,5 +316,18 @@ mod tests {
         assert!(format.starts_with("Pet.born: "), "{format}");
         let not_object = serde_json::from_str::<Pet>("[1]").unwrap_err().to_string();
         assert!(not_object.starts_with("invalid type: sequence, expected a map"), "{not_object}");
+    }
+
+    #[test]
+    fn debug_and_equality_go_through_the_field_list() {
+        let pet: Pet = serde_json::from_str(r#"{"id":7,"parent":{"id":1}}"#).unwrap();
+        assert_eq!(
+            format!("{pet:?}"),
+            "Pet { id: 7, name: None, born: None, parent: Some(Pet { id: 1, name: None, born: None, parent: None, \
+             additional_properties: {} }), additional_properties: {} }"
+        );
+        let same: Pet = serde_json::from_str(r#"{"parent":{"id":1},"id":7}"#).unwrap();
+        let other: Pet = serde_json::from_str(r#"{"id":7,"parent":{"id":2}}"#).unwrap();
+        assert!(pet == same && pet != other);
     }
 }

@@ -62,7 +62,7 @@ pub fn gated_model_chunks<'a>(
     let items = items.into_iter().map(move |model| {
         let cfg = plan.map(|plan| plan.model_cfg(&model.name)).unwrap_or_default();
         let text = match model.serde_impls {
-            Some(s) => serde_text::struct_impls(&model.name, s, gates.text(&cfg)),
+            Some(s) => serde_text::struct_impls(&model.name, s, gates.text(&cfg), compact_eq(ir)),
             None => String::new(),
         };
         (super::features::gate_items(model.tokens, &cfg), text)
@@ -156,6 +156,17 @@ pub fn uses_serde_derive(ir: &ApiIr) -> bool {
         || ir.options.extra_derives.iter().any(foreign_derive)
 }
 
+/// Whether compact structs implement `PartialEq` through their field list (with the other
+/// compact impls) instead of deriving it: not when the user derives a trait that must agree
+/// with a derived `PartialEq` (`Eq`, `Hash`, `PartialOrd`, `Ord`).
+pub fn compact_eq(ir: &ApiIr) -> bool {
+    let needs_derived_eq = |path: &String| {
+        let last = path.rsplit("::").next().unwrap_or_default().trim();
+        matches!(last, "Eq" | "Hash" | "PartialOrd" | "Ord")
+    };
+    !uses_serde_derive(ir) && !ir.options.extra_derives.iter().any(needs_derived_eq)
+}
+
 fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> TokenStream {
     let name_ident = ident(name);
     let serde_derive = uses_serde_derive(ir);
@@ -179,11 +190,23 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
     let has_secret = s.fields.iter().any(|f| f.secret);
     // With spec defaults, `Default` is `new()` (which fills them in), written by hand.
     let derive_default = required.is_empty() && !s.fields.iter().any(|f| default_init(ir, f).is_some());
-    // Compact structs get an `#[inline]` `Debug` with their serde impls.
-    let debug_derive = (!has_secret && serde_derive).then(|| quote!(::std::fmt::Debug,));
-    let default_derive = derive_default.then(|| quote!(::std::default::Default,));
-    let serde_derives = serde_derive.then(|| quote!(, ::serde::Serialize, ::serde::Deserialize));
-    let derives = quote!(#[derive(#debug_derive ::std::clone::Clone, #default_derive ::std::cmp::PartialEq #serde_derives)]);
+    // Compact structs get an `#[inline]` `Debug` (and, mostly, `PartialEq`) with their serde
+    // impls.
+    let mut derived = Vec::new();
+    if !has_secret && serde_derive {
+        derived.push(quote!(::std::fmt::Debug));
+    }
+    derived.push(quote!(::std::clone::Clone));
+    if derive_default {
+        derived.push(quote!(::std::default::Default));
+    }
+    if !compact_eq(ir) {
+        derived.push(quote!(::std::cmp::PartialEq));
+    }
+    if serde_derive {
+        derived.extend([quote!(::serde::Serialize), quote!(::serde::Deserialize)]);
+    }
+    let derives = quote!(#[derive(#(#derived),*)]);
     let constructor = constructor(name, s, &required, ir);
     let extra = extra_derives(ir, if derive_default { STRUCT_IMPLS } else { &STRUCT_IMPLS[1..] });
     // The user's extra attributes go on structs (serde attributes need serde's derives).

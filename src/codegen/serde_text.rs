@@ -1,5 +1,6 @@
-//! The compact `Serialize`/`Deserialize` impls of model structs (through
-//! `restsmith_runtime::object`), written directly as formatted Rust text.
+//! The compact impls of model structs (through `restsmith_runtime::object`), written directly
+//! as formatted Rust text: the field list (`ListFields`) that `Serialize`, `Debug` and
+//! `PartialEq` share, and `Deserialize` taking every field in one call.
 //!
 //! They are regular and large (a line or two per field of every struct), so building them as
 //! token trees and then parsing and printing those with syn and prettyplease would add about
@@ -8,47 +9,38 @@
 
 use std::fmt::Write;
 
-use super::rust::{ident, serde_with, wire_format};
+use super::rust::{ident, wire_format};
 use crate::ir::{FieldDef, StructDef, TypeRef};
 
-/// `Serialize`, `Deserialize` and (without secret fields, which need a redacting one) `Debug`
-/// of struct `name`, each item preceded by `gate` (formatted `#[cfg(...)]` lines, or nothing).
-pub fn struct_impls(name: &str, s: &StructDef, gate: &str) -> String {
-    let mut out = String::with_capacity(640 + 128 * s.fields.len());
+/// The impls of struct `name`, each item preceded by `gate` (formatted `#[cfg(...)]` lines, or
+/// nothing): `ListFields`, `Serialize`, `Deserialize`, `Debug` (unless a field is secret, which
+/// needs a redacting one) and `PartialEq` (when `eq`; else it is derived).
+pub fn struct_impls(name: &str, s: &StructDef, gate: &str, eq: bool) -> String {
+    let mut out = String::with_capacity(800 + 160 * s.fields.len());
     let rust_name = ident(name).to_string();
     out.push_str(gate);
-    serialize(&mut out, &rust_name, s);
+    list_fields(&mut out, &rust_name, s);
+    out.push_str(gate);
+    let _ = writeln!(out, "impl ::serde::Serialize for {rust_name} {{");
+    out.push_str("    fn serialize<__S: ::serde::Serializer>(\n        &self,\n        serializer: __S,\n    ) -> ::std::result::Result<__S::Ok, __S::Error> {\n");
+    out.push_str("        ::restsmith_runtime::object::serialize(self, serializer)\n    }\n}\n");
     out.push_str(gate);
     deserialize(&mut out, &rust_name, s);
     if !s.fields.iter().any(|f| f.secret) {
         out.push_str(gate);
-        debug(&mut out, &rust_name, name, s);
+        let _ = writeln!(out, "impl ::std::fmt::Debug for {rust_name} {{");
+        out.push_str("    #[inline]\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {\n");
+        let _ = writeln!(out, "        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, {})", literal(name));
+        out.push_str("    }\n}\n");
+    }
+    if eq {
+        out.push_str(gate);
+        let _ = writeln!(out, "impl ::std::cmp::PartialEq for {rust_name} {{");
+        out.push_str("    #[inline]\n    fn eq(&self, other: &Self) -> bool {\n");
+        out.push_str("        ::restsmith_runtime::object::ListFields::list_fields(self)\n");
+        out.push_str("            == ::restsmith_runtime::object::ListFields::list_fields(other)\n    }\n}\n");
     }
     out
-}
-
-/// `Debug` like the derived one, but `#[inline]`: compiled to machine code only where
-/// something formats the struct, not for every struct of the crate.
-fn debug(out: &mut String, rust_name: &str, name: &str, s: &StructDef) {
-    let _ = writeln!(out, "impl ::std::fmt::Debug for {rust_name} {{");
-    out.push_str("    #[inline]\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {\n");
-    if s.fields.is_empty() && s.additional_properties.is_none() {
-        let _ = writeln!(out, "        ::restsmith_runtime::format::debug_struct(f, {}, &[])", literal(name));
-        out.push_str("    }\n}\n");
-        return;
-    }
-    let _ = writeln!(out, "        ::restsmith_runtime::format::debug_struct(\n            f,\n            {},\n            &[", literal(name));
-    let mut field = |label: &str, place: &str| {
-        let _ = writeln!(out, "                ({}, &self.{place}),", literal(label));
-    };
-    for f in &s.fields {
-        let place = ident(&f.rust_name).to_string();
-        field(&f.rust_name, &place);
-    }
-    if s.additional_properties.is_some() {
-        field("additional_properties", "additional_properties");
-    }
-    out.push_str("            ],\n        )\n    }\n}\n");
 }
 
 /// A Rust string literal for `text`.
@@ -56,107 +48,146 @@ fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// The runtime's writer method for a field of a special wire format.
-fn format_method(f: &FieldDef) -> Option<&'static str> {
+/// The runtime's `Format` variant and reader type for a field of a special wire format.
+fn format_of(f: &FieldDef) -> Option<(&'static str, &'static str)> {
     match (&f.ty, f.boxed) {
-        (TypeRef::Prim(p), false) => wire_format(*p),
+        (TypeRef::Prim(p), false) => wire_format(*p).map(|module| match module {
+            "date_time" => ("DateTime", "DateTimeText"),
+            "rfc1123" => ("Rfc1123", "Rfc1123Text"),
+            "unix_time" => ("UnixTime", "UnixTime"),
+            _ => ("Base64", "Base64Text"),
+        }),
         _ => None,
     }
 }
 
-/// Lines that write field `f` of `value` into `fields`, indented by `pad`.
-fn write_field(out: &mut String, pad: &str, f: &FieldDef) {
-    let field = ident(&f.rust_name).to_string();
-    let wire = literal(&f.wire_name);
-    let method = format_method(f).unwrap_or("add");
-    if !f.is_optional() {
-        let _ = writeln!(out, "{pad}fields.{method}({wire}, &value.{field});");
+/// `ListFields`: every field with how it is written. Optional fields are left out of the
+/// serialized form when `None` (a required, nullable one is `null`); read-only ones also out
+/// of request bodies. `Debug` shows the Rust name, so one that differs from the wire name is
+/// given.
+fn list_fields(out: &mut String, name: &str, s: &StructDef) {
+    let _ = writeln!(out, "impl ::restsmith_runtime::object::ListFields for {name} {{");
+    out.push_str("    #[inline]\n    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {\n");
+    let count = s.fields.len() + usize::from(s.additional_properties.is_some());
+    if count == 0 {
+        out.push_str("        ::restsmith_runtime::object::Fields::with_capacity(0)\n    }\n}\n");
         return;
     }
-    let nullable = f.required && f.nullable;
-    match (format_method(f).is_some(), f.read_only, nullable) {
-        (false, false, false) => {
-            let _ = writeln!(out, "{pad}fields.optional({wire}, &value.{field});");
+    let _ = writeln!(out, "        let mut fields = ::restsmith_runtime::object::Fields::with_capacity({count});");
+    for f in &s.fields {
+        let field = ident(&f.rust_name);
+        let wire = literal(&f.wire_name);
+        let omitted = f.is_optional() && !(f.required && f.nullable);
+        let method = if omitted { "optional" } else { "add" };
+        match format_of(f) {
+            Some((format, _)) => {
+                let _ = writeln!(
+                    out,
+                    "        fields.{method}_as({wire}, &self.{field}, ::restsmith_runtime::object::Format::{format});"
+                );
+            }
+            None => {
+                let _ = writeln!(out, "        fields.{method}({wire}, &self.{field});");
+            }
         }
-        (false, false, true) => {
-            let _ = writeln!(out, "{pad}fields.nullable({wire}, &value.{field});");
+        if f.is_optional() && f.read_only {
+            out.push_str("        fields.read_only();\n");
         }
-        // A special wire format: the value is passed unwrapped.
-        (true, false, false) => {
-            let _ = writeln!(out, "{pad}if let ::std::option::Option::Some(field) = &value.{field} {{");
-            let _ = writeln!(out, "{pad}    fields.{method}({wire}, field);");
-            let _ = writeln!(out, "{pad}}}");
-        }
-        (true, false, true) => write_nullable(out, pad, &field, &wire, method),
-        // Read-only: also left out of request bodies.
-        (_, true, false) => {
-            let _ = writeln!(
-                out,
-                "{pad}if let (::std::option::Option::Some(field), false) = (&value.{field}, fields.in_request()) {{"
-            );
-            let _ = writeln!(out, "{pad}    fields.{method}({wire}, field);");
-            let _ = writeln!(out, "{pad}}}");
-        }
-        (_, true, true) => {
-            let _ = writeln!(out, "{pad}if !fields.in_request() {{");
-            write_nullable(out, &format!("{pad}    "), &field, &wire, method);
-            let _ = writeln!(out, "{pad}}}");
+        if f.rust_name != f.wire_name {
+            let _ = writeln!(out, "        fields.label({});", literal(&f.rust_name));
         }
     }
-}
-
-/// A required, nullable field: `None` is `null`.
-fn write_nullable(out: &mut String, pad: &str, field: &str, wire: &str, method: &str) {
-    let _ = writeln!(out, "{pad}match &value.{field} {{");
-    let _ = writeln!(out, "{pad}    ::std::option::Option::Some(field) => fields.{method}({wire}, field),");
-    let _ = writeln!(out, "{pad}    ::std::option::Option::None => fields.null({wire}),");
-    let _ = writeln!(out, "{pad}}}");
-}
-
-/// `Serialize`: the fields are listed in a non-generic `#[inline]` function as type-erased
-/// values; the generic part is one call.
-fn serialize(out: &mut String, name: &str, s: &StructDef) {
-    let _ = writeln!(out, "impl ::serde::Serialize for {name} {{");
-    out.push_str("    fn serialize<__S: ::serde::Serializer>(\n        &self,\n        serializer: __S,\n    ) -> ::std::result::Result<__S::Ok, __S::Error> {\n");
-    out.push_str("        #[inline]\n");
-    let _ = writeln!(out, "        fn write(value: &{name}) -> ::restsmith_runtime::object::Fields<'_> {{");
-    if s.fields.is_empty() && s.additional_properties.is_none() {
-        out.push_str("            ::restsmith_runtime::object::Fields::with_capacity(0)\n");
-    } else {
-        let _ = writeln!(out, "            let mut fields = ::restsmith_runtime::object::Fields::with_capacity({});", s.fields.len());
-        for f in &s.fields {
-            write_field(out, "            ", f);
-        }
-        if s.additional_properties.is_some() {
-            out.push_str("            for (key, field) in &value.additional_properties {\n");
-            out.push_str("                fields.add(key, field);\n");
-            out.push_str("            }\n");
-        }
-        out.push_str("            fields\n");
+    if s.additional_properties.is_some() {
+        out.push_str("        fields.rest(&self.additional_properties);\n");
     }
-    out.push_str("        }\n        ::serde::Serialize::serialize(&write(self), serializer)\n    }\n}\n");
+    out.push_str("        fields\n    }\n}\n");
 }
 
-/// The reader call that takes field `f` out of `__object`.
-fn take(f: &FieldDef) -> String {
-    let wire = literal(&f.wire_name);
-    // The plain module's `deserialize`; the object handles `null` and absence.
-    let plain_with = match (&f.ty, f.boxed) {
-        (TypeRef::Prim(p), false) => serde_with(*p, false),
-        _ => None,
+/// A tuple of at most 16 elements (the runtime's readers take no more), some of them tuples.
+enum Tuple {
+    Leaf(String),
+    Group(Vec<Tuple>),
+}
+
+/// `items` as tuples of at most 16, nested when there are more.
+fn nest(mut items: Vec<Tuple>) -> Vec<Tuple> {
+    while items.len() > 16 {
+        let mut groups = Vec::new();
+        let mut rest = items.into_iter().peekable();
+        while rest.peek().is_some() {
+            groups.push(Tuple::Group(rest.by_ref().take(16).collect()));
+        }
+        items = groups;
+    }
+    items
+}
+
+/// A tuple's text: on one line if it fits in 100 columns after `indent`, else one element per
+/// line (as prettyplease lays them out).
+fn tuple_text(items: &[Tuple], indent: usize) -> String {
+    let flat = |items: &[Tuple]| -> String {
+        fn flat_one(t: &Tuple) -> String {
+            match t {
+                Tuple::Leaf(text) => text.clone(),
+                Tuple::Group(items) => wrap(items.iter().map(flat_one).collect()),
+            }
+        }
+        wrap(items.iter().map(flat_one).collect())
     };
-    match (plain_with, f.is_optional()) {
-        (Some(module), true) => format!("__object.optional_with({wire}, {module}::deserialize)"),
-        (Some(module), false) => format!("__object.required_with({wire}, {module}::deserialize)"),
-        (None, true) => format!("__object.optional({wire})"),
-        (None, false) => format!("__object.required({wire})"),
+    let line = flat(items);
+    if indent + line.len() <= 100 {
+        return line;
     }
+    let pad = " ".repeat(indent + 4);
+    let mut out = String::from("(\n");
+    for item in items {
+        let text = match item {
+            Tuple::Leaf(text) => text.clone(),
+            Tuple::Group(inner) => tuple_text(inner, indent + 4),
+        };
+        let _ = writeln!(out, "{pad}{text},");
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push(')');
+    out
+}
+
+/// `(a, b)`, or `(a,)` for one element.
+fn wrap(parts: Vec<String>) -> String {
+    if parts.len() == 1 {
+        format!("({},)", parts[0])
+    } else {
+        format!("({})", parts.join(", "))
+    }
+}
+
+/// `items` as a slice literal, wrapped at 100 columns after `indent`.
+fn slice_text(items: &[String], indent: usize) -> String {
+    let line = format!("&[{}]", items.join(", "));
+    if indent + line.len() <= 100 {
+        return line;
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = String::from("&[\n");
+    let mut current = String::new();
+    for item in items {
+        if !current.is_empty() && pad.len() + current.len() + item.len() + 2 > 100 {
+            let _ = writeln!(out, "{pad}{}", current.trim_end());
+            current.clear();
+        }
+        current.push_str(item);
+        current.push_str(", ");
+    }
+    let _ = writeln!(out, "{pad}{}", current.trim_end());
+    out.push_str(&" ".repeat(indent));
+    out.push(']');
+    out
 }
 
 /// `Deserialize`: the object is read into a map, and a non-generic `#[inline]` function takes
-/// the fields out. Required fields go into locals checked by one `let … else`; optional ones
-/// cannot fail on the spot (the object keeps the first error for `finish`). The locals are
-/// the fields' names, so the reader is `__object` (a field may be called `object`).
+/// every field at once with the runtime's readers (`Required<_>`, `Optional<_>`, or one of a
+/// wire format), in one `let … else`. The locals are the fields' names, so the reader is
+/// `__object` (a field may be called `object`).
 fn deserialize(out: &mut String, name: &str, s: &StructDef) {
     let _ = writeln!(out, "impl<'de> ::serde::Deserialize<'de> for {name} {{");
     out.push_str("    fn deserialize<__D: ::serde::Deserializer<'de>>(\n        deserializer: __D,\n    ) -> ::std::result::Result<Self, __D::Error> {\n");
@@ -170,34 +201,26 @@ fn deserialize(out: &mut String, name: &str, s: &StructDef) {
     if empty {
         let _ = writeln!(out, "            ::std::result::Result::Ok({name} {{}})");
     } else {
-        let required: Vec<&FieldDef> = s.fields.iter().filter(|f| !f.is_optional()).collect();
-        match required.as_slice() {
-            [] => {}
-            [f] => {
-                let field = ident(&f.rust_name);
-                let _ = writeln!(out, "            let ::std::option::Option::Some({field}) = {} else {{", take(f));
-                out.push_str("                return ::std::result::Result::Err(__object.failure());\n            };\n");
-            }
-            fields => {
-                out.push_str("            let (\n");
-                for f in fields {
-                    let _ = writeln!(out, "                ::std::option::Option::Some({}),", ident(&f.rust_name));
-                }
-                out.push_str("            ) = (\n");
-                for f in fields {
-                    let _ = writeln!(out, "                {},", take(f));
-                }
-                out.push_str("            ) else {\n                return ::std::result::Result::Err(__object.failure());\n            };\n");
-            }
+        if !s.fields.is_empty() {
+            let items = s.fields.iter().map(|f| {
+                let reader = match (format_of(f), f.is_optional()) {
+                    (Some((_, format)), true) => format!("OptionalAs<::restsmith_runtime::object::{format}>"),
+                    (Some((_, format)), false) => format!("RequiredAs<::restsmith_runtime::object::{format}>"),
+                    (None, true) => "Optional<_>".to_owned(),
+                    (None, false) => "Required<_>".to_owned(),
+                };
+                (ident(&f.rust_name).to_string(), format!("::restsmith_runtime::object::{reader}"))
+            });
+            let (patterns, readers): (Vec<Tuple>, Vec<Tuple>) =
+                items.map(|(pattern, reader)| (Tuple::Leaf(pattern), Tuple::Leaf(reader))).unzip();
+            let keys: Vec<String> = s.fields.iter().map(|f| literal(&f.wire_name)).collect();
+            let _ = writeln!(out, "            let ::std::option::Option::Some({}) = __object", tuple_text(&nest(patterns), 12));
+            let _ = writeln!(out, "                .fields::<{}>({})", tuple_text(&nest(readers), 16), slice_text(&keys, 16));
+            out.push_str("            else {\n                return ::std::result::Result::Err(__object.failure());\n            };\n");
         }
         let _ = writeln!(out, "            let __value = {name} {{");
         for f in &s.fields {
-            let field = ident(&f.rust_name);
-            if f.is_optional() {
-                let _ = writeln!(out, "                {field}: {},", take(f));
-            } else {
-                let _ = writeln!(out, "                {field},");
-            }
+            let _ = writeln!(out, "                {},", ident(&f.rust_name));
         }
         if s.additional_properties.is_some() {
             out.push_str("                additional_properties: __object.rest(),\n");

@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// An error response from the Container service.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct CloudError {
     pub error: ::std::option::Option<CloudErrorBody>,
@@ -16,18 +16,20 @@ impl CloudError {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for CloudError {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.optional("error", &self.error);
+        fields
+    }
+}
 impl ::serde::Serialize for CloudError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &CloudError) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.optional("error", &value.error);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudError {
@@ -38,8 +40,13 @@ impl<'de> ::serde::Deserialize<'de> for CloudError {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<CloudError> {
+            let ::std::option::Option::Some((error,)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["error"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = CloudError {
-                error: __object.optional("error"),
+                error,
             };
             __object.finish(__value)
         }
@@ -49,17 +56,18 @@ impl<'de> ::serde::Deserialize<'de> for CloudError {
 impl ::std::fmt::Debug for CloudError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "CloudError",
-            &[
-                ("error", &self.error),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "CloudError")
+    }
+}
+impl ::std::cmp::PartialEq for CloudError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// An error response from the Container service.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct CloudErrorBody {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
@@ -83,21 +91,23 @@ impl CloudErrorBody {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for CloudErrorBody {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
+        fields.optional("code", &self.code);
+        fields.optional("message", &self.message);
+        fields.optional("target", &self.target);
+        fields.optional("details", &self.details);
+        fields
+    }
+}
 impl ::serde::Serialize for CloudErrorBody {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &CloudErrorBody) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
-            fields.optional("code", &value.code);
-            fields.optional("message", &value.message);
-            fields.optional("target", &value.target);
-            fields.optional("details", &value.details);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
@@ -108,11 +118,21 @@ impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<CloudErrorBody> {
+            let ::std::option::Option::Some((code, message, target, details)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["code", "message", "target", "details"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = CloudErrorBody {
-                code: __object.optional("code"),
-                message: __object.optional("message"),
-                target: __object.optional("target"),
-                details: __object.optional("details"),
+                code,
+                message,
+                target,
+                details,
             };
             __object.finish(__value)
         }
@@ -122,16 +142,14 @@ impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
 impl ::std::fmt::Debug for CloudErrorBody {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "CloudErrorBody",
-            &[
-                ("code", &self.code),
-                ("message", &self.message),
-                ("target", &self.target),
-                ("details", &self.details),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "CloudErrorBody")
+    }
+}
+impl ::std::cmp::PartialEq for CloudErrorBody {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Tells whether the cluster is Running or Stopped
@@ -300,7 +318,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatedByType {
     }
 }
 /// Managed cluster. TRIMMED by restsmith: only the Azure Resource Manager tracked-resource fields (id, name, type, location, tags, systemData) and a few of the cluster properties are modelled; the service returns many more fields, which are ignored when reading.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct ManagedCluster {
     /// Fully qualified resource ID for the resource. E.g. "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}"
@@ -333,32 +351,32 @@ impl ManagedCluster {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ManagedCluster {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
+        fields.optional("id", &self.id);
+        fields.read_only();
+        fields.optional("name", &self.name);
+        fields.read_only();
+        fields.optional("type", &self.type_);
+        fields.read_only();
+        fields.label("type_");
+        fields.optional("systemData", &self.system_data);
+        fields.read_only();
+        fields.label("system_data");
+        fields.optional("tags", &self.tags);
+        fields.add("location", &self.location);
+        fields.optional("properties", &self.properties);
+        fields
+    }
+}
 impl ::serde::Serialize for ManagedCluster {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ManagedCluster) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
-            if let (::std::option::Option::Some(field), false) = (&value.id, fields.in_request()) {
-                fields.add("id", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.name, fields.in_request()) {
-                fields.add("name", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.type_, fields.in_request()) {
-                fields.add("type", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.system_data, fields.in_request()) {
-                fields.add("systemData", field);
-            }
-            fields.optional("tags", &value.tags);
-            fields.add("location", &value.location);
-            fields.optional("properties", &value.properties);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
@@ -369,17 +387,27 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedCluster> {
-            let ::std::option::Option::Some(location) = __object.required("location") else {
+            let ::std::option::Option::Some((id, name, type_, system_data, tags, location, properties)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["id", "name", "type", "systemData", "tags", "location", "properties"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ManagedCluster {
-                id: __object.optional("id"),
-                name: __object.optional("name"),
-                type_: __object.optional("type"),
-                system_data: __object.optional("systemData"),
-                tags: __object.optional("tags"),
+                id,
+                name,
+                type_,
+                system_data,
+                tags,
                 location,
-                properties: __object.optional("properties"),
+                properties,
             };
             __object.finish(__value)
         }
@@ -389,23 +417,18 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
 impl ::std::fmt::Debug for ManagedCluster {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ManagedCluster",
-            &[
-                ("id", &self.id),
-                ("name", &self.name),
-                ("type_", &self.type_),
-                ("system_data", &self.system_data),
-                ("tags", &self.tags),
-                ("location", &self.location),
-                ("properties", &self.properties),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ManagedCluster")
+    }
+}
+impl ::std::cmp::PartialEq for ManagedCluster {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Properties of the managed cluster. TRIMMED by restsmith to 7 of the upstream fields.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ManagedClusterProperties {
     /// The current provisioning state.
@@ -437,30 +460,35 @@ impl ManagedClusterProperties {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ManagedClusterProperties {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
+        fields.optional("provisioningState", &self.provisioning_state);
+        fields.read_only();
+        fields.label("provisioning_state");
+        fields.optional("powerState", &self.power_state);
+        fields.label("power_state");
+        fields.optional("kubernetesVersion", &self.kubernetes_version);
+        fields.label("kubernetes_version");
+        fields.optional("currentKubernetesVersion", &self.current_kubernetes_version);
+        fields.read_only();
+        fields.label("current_kubernetes_version");
+        fields.optional("dnsPrefix", &self.dns_prefix);
+        fields.label("dns_prefix");
+        fields.optional("fqdn", &self.fqdn);
+        fields.read_only();
+        fields.optional("nodeResourceGroup", &self.node_resource_group);
+        fields.label("node_resource_group");
+        fields
+    }
+}
 impl ::serde::Serialize for ManagedClusterProperties {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ManagedClusterProperties) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(7);
-            if let (::std::option::Option::Some(field), false) = (&value.provisioning_state, fields.in_request()) {
-                fields.add("provisioningState", field);
-            }
-            fields.optional("powerState", &value.power_state);
-            fields.optional("kubernetesVersion", &value.kubernetes_version);
-            if let (::std::option::Option::Some(field), false) = (&value.current_kubernetes_version, fields.in_request()) {
-                fields.add("currentKubernetesVersion", field);
-            }
-            fields.optional("dnsPrefix", &value.dns_prefix);
-            if let (::std::option::Option::Some(field), false) = (&value.fqdn, fields.in_request()) {
-                fields.add("fqdn", field);
-            }
-            fields.optional("nodeResourceGroup", &value.node_resource_group);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
@@ -471,14 +499,38 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedClusterProperties> {
+            let ::std::option::Option::Some((
+                provisioning_state,
+                power_state,
+                kubernetes_version,
+                current_kubernetes_version,
+                dns_prefix,
+                fqdn,
+                node_resource_group,
+            )) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&[
+                    "provisioningState", "powerState", "kubernetesVersion",
+                    "currentKubernetesVersion", "dnsPrefix", "fqdn", "nodeResourceGroup",
+                ])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ManagedClusterProperties {
-                provisioning_state: __object.optional("provisioningState"),
-                power_state: __object.optional("powerState"),
-                kubernetes_version: __object.optional("kubernetesVersion"),
-                current_kubernetes_version: __object.optional("currentKubernetesVersion"),
-                dns_prefix: __object.optional("dnsPrefix"),
-                fqdn: __object.optional("fqdn"),
-                node_resource_group: __object.optional("nodeResourceGroup"),
+                provisioning_state,
+                power_state,
+                kubernetes_version,
+                current_kubernetes_version,
+                dns_prefix,
+                fqdn,
+                node_resource_group,
             };
             __object.finish(__value)
         }
@@ -488,23 +540,18 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
 impl ::std::fmt::Debug for ManagedClusterProperties {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ManagedClusterProperties",
-            &[
-                ("provisioning_state", &self.provisioning_state),
-                ("power_state", &self.power_state),
-                ("kubernetes_version", &self.kubernetes_version),
-                ("current_kubernetes_version", &self.current_kubernetes_version),
-                ("dns_prefix", &self.dns_prefix),
-                ("fqdn", &self.fqdn),
-                ("node_resource_group", &self.node_resource_group),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ManagedClusterProperties")
+    }
+}
+impl ::std::cmp::PartialEq for ManagedClusterProperties {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Describes the Power State of the cluster
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct PowerState {
     /// Tells whether the cluster is Running or Stopped
@@ -519,18 +566,20 @@ impl PowerState {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for PowerState {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.optional("code", &self.code);
+        fields
+    }
+}
 impl ::serde::Serialize for PowerState {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &PowerState) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.optional("code", &value.code);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PowerState {
@@ -541,8 +590,13 @@ impl<'de> ::serde::Deserialize<'de> for PowerState {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<PowerState> {
+            let ::std::option::Option::Some((code,)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["code"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = PowerState {
-                code: __object.optional("code"),
+                code,
             };
             __object.finish(__value)
         }
@@ -552,17 +606,18 @@ impl<'de> ::serde::Deserialize<'de> for PowerState {
 impl ::std::fmt::Debug for PowerState {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "PowerState",
-            &[
-                ("code", &self.code),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "PowerState")
+    }
+}
+impl ::std::cmp::PartialEq for PowerState {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Metadata pertaining to creation and last modification of the resource.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct SystemData {
     /// The identity that created the resource.
@@ -596,27 +651,31 @@ impl SystemData {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for SystemData {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
+        fields.optional("createdBy", &self.created_by);
+        fields.label("created_by");
+        fields.optional("createdByType", &self.created_by_type);
+        fields.label("created_by_type");
+        fields.optional_as("createdAt", &self.created_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.label("created_at");
+        fields.optional("lastModifiedBy", &self.last_modified_by);
+        fields.label("last_modified_by");
+        fields.optional("lastModifiedByType", &self.last_modified_by_type);
+        fields.label("last_modified_by_type");
+        fields.optional_as("lastModifiedAt", &self.last_modified_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.label("last_modified_at");
+        fields
+    }
+}
 impl ::serde::Serialize for SystemData {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &SystemData) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
-            fields.optional("createdBy", &value.created_by);
-            fields.optional("createdByType", &value.created_by_type);
-            if let ::std::option::Option::Some(field) = &value.created_at {
-                fields.date_time("createdAt", field);
-            }
-            fields.optional("lastModifiedBy", &value.last_modified_by);
-            fields.optional("lastModifiedByType", &value.last_modified_by_type);
-            if let ::std::option::Option::Some(field) = &value.last_modified_at {
-                fields.date_time("lastModifiedAt", field);
-            }
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemData {
@@ -627,13 +686,35 @@ impl<'de> ::serde::Deserialize<'de> for SystemData {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<SystemData> {
+            let ::std::option::Option::Some((
+                created_by,
+                created_by_type,
+                created_at,
+                last_modified_by,
+                last_modified_by_type,
+                last_modified_at,
+            )) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                )>(&[
+                    "createdBy", "createdByType", "createdAt", "lastModifiedBy",
+                    "lastModifiedByType", "lastModifiedAt",
+                ])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = SystemData {
-                created_by: __object.optional("createdBy"),
-                created_by_type: __object.optional("createdByType"),
-                created_at: __object.optional_with("createdAt", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                last_modified_by: __object.optional("lastModifiedBy"),
-                last_modified_by_type: __object.optional("lastModifiedByType"),
-                last_modified_at: __object.optional_with("lastModifiedAt", ::restsmith_runtime::serde_helpers::date_time::deserialize),
+                created_by,
+                created_by_type,
+                created_at,
+                last_modified_by,
+                last_modified_by_type,
+                last_modified_at,
             };
             __object.finish(__value)
         }
@@ -643,18 +724,14 @@ impl<'de> ::serde::Deserialize<'de> for SystemData {
 impl ::std::fmt::Debug for SystemData {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "SystemData",
-            &[
-                ("created_by", &self.created_by),
-                ("created_by_type", &self.created_by_type),
-                ("created_at", &self.created_at),
-                ("last_modified_by", &self.last_modified_by),
-                ("last_modified_by_type", &self.last_modified_by_type),
-                ("last_modified_at", &self.last_modified_at),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "SystemData")
+    }
+}
+impl ::std::cmp::PartialEq for SystemData {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 impl ::restsmith_runtime::ErrorBody for CloudError {

@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// An error response received from the Azure Batch service.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct BatchError {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
@@ -22,20 +22,22 @@ impl BatchError {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for BatchError {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
+        fields.optional("code", &self.code);
+        fields.optional("message", &self.message);
+        fields.optional("values", &self.values);
+        fields
+    }
+}
 impl ::serde::Serialize for BatchError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &BatchError) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
-            fields.optional("code", &value.code);
-            fields.optional("message", &value.message);
-            fields.optional("values", &value.values);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchError {
@@ -46,10 +48,19 @@ impl<'de> ::serde::Deserialize<'de> for BatchError {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<BatchError> {
+            let ::std::option::Option::Some((code, message, values)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["code", "message", "values"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = BatchError {
-                code: __object.optional("code"),
-                message: __object.optional("message"),
-                values: __object.optional("values"),
+                code,
+                message,
+                values,
             };
             __object.finish(__value)
         }
@@ -59,19 +70,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchError {
 impl ::std::fmt::Debug for BatchError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "BatchError",
-            &[
-                ("code", &self.code),
-                ("message", &self.message),
-                ("values", &self.values),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "BatchError")
+    }
+}
+impl ::std::cmp::PartialEq for BatchError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// An item of additional information included in an Azure Batch error response.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct BatchErrorDetail {
     /// An identifier specifying the meaning of the Value property.
@@ -89,19 +99,21 @@ impl BatchErrorDetail {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for BatchErrorDetail {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("key", &self.key);
+        fields.optional("value", &self.value);
+        fields
+    }
+}
 impl ::serde::Serialize for BatchErrorDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &BatchErrorDetail) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("key", &value.key);
-            fields.optional("value", &value.value);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
@@ -112,9 +124,14 @@ impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<BatchErrorDetail> {
+            let ::std::option::Option::Some((key, value)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["key", "value"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = BatchErrorDetail {
-                key: __object.optional("key"),
-                value: __object.optional("value"),
+                key,
+                value,
             };
             __object.finish(__value)
         }
@@ -124,18 +141,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
 impl ::std::fmt::Debug for BatchErrorDetail {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "BatchErrorDetail",
-            &[
-                ("key", &self.key),
-                ("value", &self.value),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "BatchErrorDetail")
+    }
+}
+impl ::std::cmp::PartialEq for BatchErrorDetail {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// An error message received in an Azure Batch error response.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ErrorMessage {
     /// The language code of the error message
@@ -153,19 +170,21 @@ impl ErrorMessage {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ErrorMessage {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("lang", &self.lang);
+        fields.optional("value", &self.value);
+        fields
+    }
+}
 impl ::serde::Serialize for ErrorMessage {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ErrorMessage) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("lang", &value.lang);
-            fields.optional("value", &value.value);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
@@ -176,9 +195,14 @@ impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorMessage> {
+            let ::std::option::Option::Some((lang, value)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["lang", "value"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ErrorMessage {
-                lang: __object.optional("lang"),
-                value: __object.optional("value"),
+                lang,
+                value,
             };
             __object.finish(__value)
         }
@@ -188,14 +212,14 @@ impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
 impl ::std::fmt::Debug for ErrorMessage {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ErrorMessage",
-            &[
-                ("lang", &self.lang),
-                ("value", &self.value),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ErrorMessage")
+    }
+}
+impl ::std::cmp::PartialEq for ErrorMessage {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 impl ::restsmith_runtime::ErrorBody for BatchError {

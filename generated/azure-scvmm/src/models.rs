@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// The resource management error additional info.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ErrorAdditionalInfo {
     /// The additional info type.
@@ -20,23 +20,24 @@ impl ErrorAdditionalInfo {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ErrorAdditionalInfo {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("type", &self.type_);
+        fields.read_only();
+        fields.label("type_");
+        fields.optional("info", &self.info);
+        fields.read_only();
+        fields
+    }
+}
 impl ::serde::Serialize for ErrorAdditionalInfo {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ErrorAdditionalInfo) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let (::std::option::Option::Some(field), false) = (&value.type_, fields.in_request()) {
-                fields.add("type", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.info, fields.in_request()) {
-                fields.add("info", field);
-            }
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
@@ -47,9 +48,14 @@ impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorAdditionalInfo> {
+            let ::std::option::Option::Some((type_, info)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["type", "info"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ErrorAdditionalInfo {
-                type_: __object.optional("type"),
-                info: __object.optional("info"),
+                type_,
+                info,
             };
             __object.finish(__value)
         }
@@ -59,18 +65,18 @@ impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
 impl ::std::fmt::Debug for ErrorAdditionalInfo {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ErrorAdditionalInfo",
-            &[
-                ("type_", &self.type_),
-                ("info", &self.info),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ErrorAdditionalInfo")
+    }
+}
+impl ::std::cmp::PartialEq for ErrorAdditionalInfo {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// The error detail.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The error code.
@@ -97,32 +103,30 @@ impl ErrorDetail {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ErrorDetail {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(5);
+        fields.optional("code", &self.code);
+        fields.read_only();
+        fields.optional("message", &self.message);
+        fields.read_only();
+        fields.optional("target", &self.target);
+        fields.read_only();
+        fields.optional("details", &self.details);
+        fields.read_only();
+        fields.optional("additionalInfo", &self.additional_info);
+        fields.read_only();
+        fields.label("additional_info");
+        fields
+    }
+}
 impl ::serde::Serialize for ErrorDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ErrorDetail) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(5);
-            if let (::std::option::Option::Some(field), false) = (&value.code, fields.in_request()) {
-                fields.add("code", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.message, fields.in_request()) {
-                fields.add("message", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.target, fields.in_request()) {
-                fields.add("target", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.details, fields.in_request()) {
-                fields.add("details", field);
-            }
-            if let (::std::option::Option::Some(field), false) = (&value.additional_info, fields.in_request()) {
-                fields.add("additionalInfo", field);
-            }
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
@@ -133,12 +137,23 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorDetail> {
+            let ::std::option::Option::Some((code, message, target, details, additional_info)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["code", "message", "target", "details", "additionalInfo"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ErrorDetail {
-                code: __object.optional("code"),
-                message: __object.optional("message"),
-                target: __object.optional("target"),
-                details: __object.optional("details"),
-                additional_info: __object.optional("additionalInfo"),
+                code,
+                message,
+                target,
+                details,
+                additional_info,
             };
             __object.finish(__value)
         }
@@ -148,21 +163,18 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
 impl ::std::fmt::Debug for ErrorDetail {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ErrorDetail",
-            &[
-                ("code", &self.code),
-                ("message", &self.message),
-                ("target", &self.target),
-                ("details", &self.details),
-                ("additional_info", &self.additional_info),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ErrorDetail")
+    }
+}
+impl ::std::cmp::PartialEq for ErrorDetail {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations. (This also follows the OData error response format.).
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     pub error: ::std::option::Option<ErrorDetail>,
@@ -176,18 +188,20 @@ impl ErrorResponse {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ErrorResponse {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.optional("error", &self.error);
+        fields
+    }
+}
 impl ::serde::Serialize for ErrorResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ErrorResponse) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.optional("error", &value.error);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
@@ -198,8 +212,13 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponse> {
+            let ::std::option::Option::Some((error,)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["error"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ErrorResponse {
-                error: __object.optional("error"),
+                error,
             };
             __object.finish(__value)
         }
@@ -209,17 +228,18 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
 impl ::std::fmt::Debug for ErrorResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ErrorResponse",
-            &[
-                ("error", &self.error),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ErrorResponse")
+    }
+}
+impl ::std::cmp::PartialEq for ErrorResponse {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Defines the delete checkpoint action properties.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct VirtualMachineDeleteCheckpoint {
     /// ID of the checkpoint to be deleted.
@@ -234,18 +254,20 @@ impl VirtualMachineDeleteCheckpoint {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for VirtualMachineDeleteCheckpoint {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.optional("id", &self.id);
+        fields
+    }
+}
 impl ::serde::Serialize for VirtualMachineDeleteCheckpoint {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &VirtualMachineDeleteCheckpoint) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.optional("id", &value.id);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
@@ -256,8 +278,13 @@ impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VirtualMachineDeleteCheckpoint> {
+            let ::std::option::Option::Some((id,)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["id"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = VirtualMachineDeleteCheckpoint {
-                id: __object.optional("id"),
+                id,
             };
             __object.finish(__value)
         }
@@ -267,13 +294,14 @@ impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
 impl ::std::fmt::Debug for VirtualMachineDeleteCheckpoint {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "VirtualMachineDeleteCheckpoint",
-            &[
-                ("id", &self.id),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "VirtualMachineDeleteCheckpoint")
+    }
+}
+impl ::std::cmp::PartialEq for VirtualMachineDeleteCheckpoint {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorResponse {

@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// Error body: a non-empty human-readable message and, sometimes, a numeric return code (PROTOCOLS.md §5.2 item 6; convention of the XInfini API, not documented for NeutonOS).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct Error {
     /// Human-readable error message.
@@ -20,19 +20,22 @@ impl Error {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for Error {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.add("message", &self.message);
+        fields.optional("returnCode", &self.return_code);
+        fields.label("return_code");
+        fields
+    }
+}
 impl ::serde::Serialize for Error {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &Error) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.add("message", &value.message);
-            fields.optional("returnCode", &value.return_code);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Error {
@@ -43,12 +46,14 @@ impl<'de> ::serde::Deserialize<'de> for Error {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<Error> {
-            let ::std::option::Option::Some(message) = __object.required("message") else {
+            let ::std::option::Option::Some((message, return_code)) = __object
+                .fields::<(::restsmith_runtime::object::Required<_>, ::restsmith_runtime::object::Optional<_>)>(&["message", "returnCode"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = Error {
                 message,
-                return_code: __object.optional("returnCode"),
+                return_code,
             };
             __object.finish(__value)
         }
@@ -58,18 +63,18 @@ impl<'de> ::serde::Deserialize<'de> for Error {
 impl ::std::fmt::Debug for Error {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "Error",
-            &[
-                ("message", &self.message),
-                ("return_code", &self.return_code),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "Error")
+    }
+}
+impl ::std::cmp::PartialEq for Error {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// NullTime represents a time.Time that may be null. NullTime implements the Scanner interface so it can be used as a scan destination, similar to NullString. (Go's sql.NullTime: `Time` is meaningful only when `Valid` is true.)
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct NullTime {
     /// The time value.
@@ -89,21 +94,23 @@ impl NullTime {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for NullTime {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional_as("Time", &self.time, ::restsmith_runtime::object::Format::DateTime);
+        fields.label("time");
+        fields.optional("Valid", &self.valid);
+        fields.label("valid");
+        fields
+    }
+}
 impl ::serde::Serialize for NullTime {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &NullTime) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            if let ::std::option::Option::Some(field) = &value.time {
-                fields.date_time("Time", field);
-            }
-            fields.optional("Valid", &value.valid);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NullTime {
@@ -114,9 +121,17 @@ impl<'de> ::serde::Deserialize<'de> for NullTime {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<NullTime> {
+            let ::std::option::Option::Some((time, valid)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["Time", "Valid"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = NullTime {
-                time: __object.optional_with("Time", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                valid: __object.optional("Valid"),
+                time,
+                valid,
             };
             __object.finish(__value)
         }
@@ -126,18 +141,18 @@ impl<'de> ::serde::Deserialize<'de> for NullTime {
 impl ::std::fmt::Debug for NullTime {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "NullTime",
-            &[
-                ("time", &self.time),
-                ("valid", &self.valid),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "NullTime")
+    }
+}
+impl ::std::cmp::PartialEq for NullTime {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// ResourceMeta is the metadata all resource type must have.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct ResourceMeta {
     /// Time the resource was created.
@@ -188,32 +203,28 @@ impl ResourceMeta {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ResourceMeta {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(9);
+        fields.add_as("created_at", &self.created_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional_as("creation_finish", &self.creation_finish, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional_as("deletion_begin", &self.deletion_begin, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional_as("deletion_finish", &self.deletion_finish, ::restsmith_runtime::object::Format::DateTime);
+        fields.add("id", &self.id);
+        fields.optional("labels", &self.labels);
+        fields.optional("name", &self.name);
+        fields.optional("project_id", &self.project_id);
+        fields.optional("state", &self.state);
+        fields
+    }
+}
 impl ::serde::Serialize for ResourceMeta {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ResourceMeta) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(9);
-            fields.date_time("created_at", &value.created_at);
-            if let ::std::option::Option::Some(field) = &value.creation_finish {
-                fields.date_time("creation_finish", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.deletion_begin {
-                fields.date_time("deletion_begin", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.deletion_finish {
-                fields.date_time("deletion_finish", field);
-            }
-            fields.add("id", &value.id);
-            fields.optional("labels", &value.labels);
-            fields.optional("name", &value.name);
-            fields.optional("project_id", &value.project_id);
-            fields.optional("state", &value.state);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
@@ -224,25 +235,44 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMeta> {
-            let (
-                ::std::option::Option::Some(created_at),
-                ::std::option::Option::Some(id),
-            ) = (
-                __object.required_with("created_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                __object.required("id"),
-            ) else {
+            let ::std::option::Option::Some((
+                created_at,
+                creation_finish,
+                deletion_begin,
+                deletion_finish,
+                id,
+                labels,
+                name,
+                project_id,
+                state,
+            )) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::RequiredAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&[
+                    "created_at", "creation_finish", "deletion_begin", "deletion_finish", "id",
+                    "labels", "name", "project_id", "state",
+                ])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ResourceMeta {
                 created_at,
-                creation_finish: __object.optional_with("creation_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                deletion_begin: __object.optional_with("deletion_begin", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                deletion_finish: __object.optional_with("deletion_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
+                creation_finish,
+                deletion_begin,
+                deletion_finish,
                 id,
-                labels: __object.optional("labels"),
-                name: __object.optional("name"),
-                project_id: __object.optional("project_id"),
-                state: __object.optional("state"),
+                labels,
+                name,
+                project_id,
+                state,
             };
             __object.finish(__value)
         }
@@ -252,25 +282,18 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
 impl ::std::fmt::Debug for ResourceMeta {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ResourceMeta",
-            &[
-                ("created_at", &self.created_at),
-                ("creation_finish", &self.creation_finish),
-                ("deletion_begin", &self.deletion_begin),
-                ("deletion_finish", &self.deletion_finish),
-                ("id", &self.id),
-                ("labels", &self.labels),
-                ("name", &self.name),
-                ("project_id", &self.project_id),
-                ("state", &self.state),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ResourceMeta")
+    }
+}
+impl ::std::cmp::PartialEq for ResourceMeta {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// ResourceMetaLabel is the label metadata of resource.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ResourceMetaLabel {
     /// ID of the label key.
@@ -294,21 +317,23 @@ impl ResourceMetaLabel {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ResourceMetaLabel {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
+        fields.optional("label_key_id", &self.label_key_id);
+        fields.optional("label_key_name", &self.label_key_name);
+        fields.optional("label_value_id", &self.label_value_id);
+        fields.optional("label_value_name", &self.label_value_name);
+        fields
+    }
+}
 impl ::serde::Serialize for ResourceMetaLabel {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ResourceMetaLabel) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(4);
-            fields.optional("label_key_id", &value.label_key_id);
-            fields.optional("label_key_name", &value.label_key_name);
-            fields.optional("label_value_id", &value.label_value_id);
-            fields.optional("label_value_name", &value.label_value_name);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
@@ -319,11 +344,21 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaLabel> {
+            let ::std::option::Option::Some((label_key_id, label_key_name, label_value_id, label_value_name)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["label_key_id", "label_key_name", "label_value_id", "label_value_name"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ResourceMetaLabel {
-                label_key_id: __object.optional("label_key_id"),
-                label_key_name: __object.optional("label_key_name"),
-                label_value_id: __object.optional("label_value_id"),
-                label_value_name: __object.optional("label_value_name"),
+                label_key_id,
+                label_key_name,
+                label_value_id,
+                label_value_name,
             };
             __object.finish(__value)
         }
@@ -333,20 +368,18 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
 impl ::std::fmt::Debug for ResourceMetaLabel {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ResourceMetaLabel",
-            &[
-                ("label_key_id", &self.label_key_id),
-                ("label_key_name", &self.label_key_name),
-                ("label_value_id", &self.label_value_id),
-                ("label_value_name", &self.label_value_name),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ResourceMetaLabel")
+    }
+}
+impl ::std::cmp::PartialEq for ResourceMetaLabel {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// ResourceMetaState is the state metadata of resource. Known `state` values (XInfini analogue, PROTOCOLS.md §5.2): active, creating, deleting, reconciling; others may occur.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ResourceMetaState {
     /// Lifecycle state of the resource, e.g. active, creating, deleting, reconciling. Kept an open string.
@@ -363,19 +396,21 @@ impl ResourceMetaState {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ResourceMetaState {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("state", &self.state);
+        fields.optional("diff_fields", &self.diff_fields);
+        fields
+    }
+}
 impl ::serde::Serialize for ResourceMetaState {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ResourceMetaState) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("state", &value.state);
-            fields.optional("diff_fields", &value.diff_fields);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
@@ -386,9 +421,14 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaState> {
+            let ::std::option::Option::Some((state, diff_fields)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["state", "diff_fields"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ResourceMetaState {
-                state: __object.optional("state"),
-                diff_fields: __object.optional("diff_fields"),
+                state,
+                diff_fields,
             };
             __object.finish(__value)
         }
@@ -398,18 +438,18 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
 impl ::std::fmt::Debug for ResourceMetaState {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ResourceMetaState",
-            &[
-                ("state", &self.state),
-                ("diff_fields", &self.diff_fields),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ResourceMetaState")
+    }
+}
+impl ::std::cmp::PartialEq for ResourceMetaState {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Spec fields whose desired value differs from the actual one (restsmith's name for the inline `diff_fields` object of ResourceMetaState).
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ResourceMetaStateDiffFields {
     /// Fields still being reconciled (non-empty = not settled yet).
@@ -427,19 +467,21 @@ impl ResourceMetaStateDiffFields {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ResourceMetaStateDiffFields {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("reconciling", &self.reconciling);
+        fields.optional("irreconcilable", &self.irreconcilable);
+        fields
+    }
+}
 impl ::serde::Serialize for ResourceMetaStateDiffFields {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ResourceMetaStateDiffFields) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("reconciling", &value.reconciling);
-            fields.optional("irreconcilable", &value.irreconcilable);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
@@ -450,9 +492,14 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaStateDiffFields> {
+            let ::std::option::Option::Some((reconciling, irreconcilable)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["reconciling", "irreconcilable"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = ResourceMetaStateDiffFields {
-                reconciling: __object.optional("reconciling"),
-                irreconcilable: __object.optional("irreconcilable"),
+                reconciling,
+                irreconcilable,
             };
             __object.finish(__value)
         }
@@ -462,18 +509,18 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
 impl ::std::fmt::Debug for ResourceMetaStateDiffFields {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ResourceMetaStateDiffFields",
-            &[
-                ("reconciling", &self.reconciling),
-                ("irreconcilable", &self.irreconcilable),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ResourceMetaStateDiffFields")
+    }
+}
+impl ::std::cmp::PartialEq for ResourceMetaStateDiffFields {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// VmSnap is a virtual machine snapshot.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct VmSnap {
     pub metadata: ResourceMeta,
@@ -487,20 +534,22 @@ impl VmSnap {
         Self { metadata, spec, status }
     }
 }
+impl ::restsmith_runtime::object::ListFields for VmSnap {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
+        fields.add("metadata", &self.metadata);
+        fields.add("spec", &self.spec);
+        fields.add("status", &self.status);
+        fields
+    }
+}
 impl ::serde::Serialize for VmSnap {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &VmSnap) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
-            fields.add("metadata", &value.metadata);
-            fields.add("spec", &value.spec);
-            fields.add("status", &value.status);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnap {
@@ -511,15 +560,13 @@ impl<'de> ::serde::Deserialize<'de> for VmSnap {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnap> {
-            let (
-                ::std::option::Option::Some(metadata),
-                ::std::option::Option::Some(spec),
-                ::std::option::Option::Some(status),
-            ) = (
-                __object.required("metadata"),
-                __object.required("spec"),
-                __object.required("status"),
-            ) else {
+            let ::std::option::Option::Some((metadata, spec, status)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Required<_>,
+                )>(&["metadata", "spec", "status"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = VmSnap {
@@ -535,19 +582,18 @@ impl<'de> ::serde::Deserialize<'de> for VmSnap {
 impl ::std::fmt::Debug for VmSnap {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "VmSnap",
-            &[
-                ("metadata", &self.metadata),
-                ("spec", &self.spec),
-                ("status", &self.status),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "VmSnap")
+    }
+}
+impl ::std::cmp::PartialEq for VmSnap {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// VmSnapSpec vm-snap's spec.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct VmSnapSpec {
     /// BIOS (firmware) type of the virtual machine.
@@ -677,50 +723,46 @@ impl VmSnapSpec {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for VmSnapSpec {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(27);
+        fields.add("bios", &self.bios);
+        fields.optional("boot_device_order", &self.boot_device_order);
+        fields.add("core_num_per_socket", &self.core_num_per_socket);
+        fields.add("cpu_mode", &self.cpu_mode);
+        fields.add("cpu_num", &self.cpu_num);
+        fields.add_as("created_at", &self.created_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional_as("creation_finish", &self.creation_finish, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional("deleted_at", &self.deleted_at);
+        fields.optional_as("deletion_begin", &self.deletion_begin, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional_as("deletion_finish", &self.deletion_finish, ::restsmith_runtime::object::Format::DateTime);
+        fields.add("description", &self.description);
+        fields.add("etag", &self.etag);
+        fields.add("graphics_auth_enabled", &self.graphics_auth_enabled);
+        fields.add("graphics_spice_enabled", &self.graphics_spice_enabled);
+        fields.add("ha_enabled", &self.ha_enabled);
+        fields.add("id", &self.id);
+        fields.add("memory_mb", &self.memory_mb);
+        fields.add("name", &self.name);
+        fields.add("power_state", &self.power_state);
+        fields.add("project_id", &self.project_id);
+        fields.add("socket_num", &self.socket_num);
+        fields.add("thread_num_per_core", &self.thread_num_per_core);
+        fields.add("time_zone", &self.time_zone);
+        fields.add_as("updated_at", &self.updated_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.add("vm_description", &self.vm_description);
+        fields.add("vm_id", &self.vm_id);
+        fields.add("vm_name", &self.vm_name);
+        fields
+    }
+}
 impl ::serde::Serialize for VmSnapSpec {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &VmSnapSpec) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(27);
-            fields.add("bios", &value.bios);
-            fields.optional("boot_device_order", &value.boot_device_order);
-            fields.add("core_num_per_socket", &value.core_num_per_socket);
-            fields.add("cpu_mode", &value.cpu_mode);
-            fields.add("cpu_num", &value.cpu_num);
-            fields.date_time("created_at", &value.created_at);
-            if let ::std::option::Option::Some(field) = &value.creation_finish {
-                fields.date_time("creation_finish", field);
-            }
-            fields.optional("deleted_at", &value.deleted_at);
-            if let ::std::option::Option::Some(field) = &value.deletion_begin {
-                fields.date_time("deletion_begin", field);
-            }
-            if let ::std::option::Option::Some(field) = &value.deletion_finish {
-                fields.date_time("deletion_finish", field);
-            }
-            fields.add("description", &value.description);
-            fields.add("etag", &value.etag);
-            fields.add("graphics_auth_enabled", &value.graphics_auth_enabled);
-            fields.add("graphics_spice_enabled", &value.graphics_spice_enabled);
-            fields.add("ha_enabled", &value.ha_enabled);
-            fields.add("id", &value.id);
-            fields.add("memory_mb", &value.memory_mb);
-            fields.add("name", &value.name);
-            fields.add("power_state", &value.power_state);
-            fields.add("project_id", &value.project_id);
-            fields.add("socket_num", &value.socket_num);
-            fields.add("thread_num_per_core", &value.thread_num_per_core);
-            fields.add("time_zone", &value.time_zone);
-            fields.date_time("updated_at", &value.updated_at);
-            fields.add("vm_description", &value.vm_description);
-            fields.add("vm_id", &value.vm_id);
-            fields.add("vm_name", &value.vm_name);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
@@ -731,66 +773,93 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapSpec> {
-            let (
-                ::std::option::Option::Some(bios),
-                ::std::option::Option::Some(core_num_per_socket),
-                ::std::option::Option::Some(cpu_mode),
-                ::std::option::Option::Some(cpu_num),
-                ::std::option::Option::Some(created_at),
-                ::std::option::Option::Some(description),
-                ::std::option::Option::Some(etag),
-                ::std::option::Option::Some(graphics_auth_enabled),
-                ::std::option::Option::Some(graphics_spice_enabled),
-                ::std::option::Option::Some(ha_enabled),
-                ::std::option::Option::Some(id),
-                ::std::option::Option::Some(memory_mb),
-                ::std::option::Option::Some(name),
-                ::std::option::Option::Some(power_state),
-                ::std::option::Option::Some(project_id),
-                ::std::option::Option::Some(socket_num),
-                ::std::option::Option::Some(thread_num_per_core),
-                ::std::option::Option::Some(time_zone),
-                ::std::option::Option::Some(updated_at),
-                ::std::option::Option::Some(vm_description),
-                ::std::option::Option::Some(vm_id),
-                ::std::option::Option::Some(vm_name),
-            ) = (
-                __object.required("bios"),
-                __object.required("core_num_per_socket"),
-                __object.required("cpu_mode"),
-                __object.required("cpu_num"),
-                __object.required_with("created_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                __object.required("description"),
-                __object.required("etag"),
-                __object.required("graphics_auth_enabled"),
-                __object.required("graphics_spice_enabled"),
-                __object.required("ha_enabled"),
-                __object.required("id"),
-                __object.required("memory_mb"),
-                __object.required("name"),
-                __object.required("power_state"),
-                __object.required("project_id"),
-                __object.required("socket_num"),
-                __object.required("thread_num_per_core"),
-                __object.required("time_zone"),
-                __object.required_with("updated_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                __object.required("vm_description"),
-                __object.required("vm_id"),
-                __object.required("vm_name"),
-            ) else {
+            let ::std::option::Option::Some((
+                (
+                    bios,
+                    boot_device_order,
+                    core_num_per_socket,
+                    cpu_mode,
+                    cpu_num,
+                    created_at,
+                    creation_finish,
+                    deleted_at,
+                    deletion_begin,
+                    deletion_finish,
+                    description,
+                    etag,
+                    graphics_auth_enabled,
+                    graphics_spice_enabled,
+                    ha_enabled,
+                    id,
+                ),
+                (
+                    memory_mb,
+                    name,
+                    power_state,
+                    project_id,
+                    socket_num,
+                    thread_num_per_core,
+                    time_zone,
+                    updated_at,
+                    vm_description,
+                    vm_id,
+                    vm_name,
+                ),
+            )) = __object
+                .fields::<(
+                    (
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Optional<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::RequiredAs<::restsmith_runtime::object::DateTimeText>,
+                        ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                        ::restsmith_runtime::object::Optional<_>,
+                        ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                        ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                    ),
+                    (
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::RequiredAs<::restsmith_runtime::object::DateTimeText>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                        ::restsmith_runtime::object::Required<_>,
+                    ),
+                )>(&[
+                    "bios", "boot_device_order", "core_num_per_socket", "cpu_mode", "cpu_num",
+                    "created_at", "creation_finish", "deleted_at", "deletion_begin",
+                    "deletion_finish", "description", "etag", "graphics_auth_enabled",
+                    "graphics_spice_enabled", "ha_enabled", "id", "memory_mb", "name",
+                    "power_state", "project_id", "socket_num", "thread_num_per_core", "time_zone",
+                    "updated_at", "vm_description", "vm_id", "vm_name",
+                ])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = VmSnapSpec {
                 bios,
-                boot_device_order: __object.optional("boot_device_order"),
+                boot_device_order,
                 core_num_per_socket,
                 cpu_mode,
                 cpu_num,
                 created_at,
-                creation_finish: __object.optional_with("creation_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                deleted_at: __object.optional("deleted_at"),
-                deletion_begin: __object.optional_with("deletion_begin", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                deletion_finish: __object.optional_with("deletion_finish", ::restsmith_runtime::serde_helpers::date_time::deserialize),
+                creation_finish,
+                deleted_at,
+                deletion_begin,
+                deletion_finish,
                 description,
                 etag,
                 graphics_auth_enabled,
@@ -817,43 +886,18 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
 impl ::std::fmt::Debug for VmSnapSpec {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "VmSnapSpec",
-            &[
-                ("bios", &self.bios),
-                ("boot_device_order", &self.boot_device_order),
-                ("core_num_per_socket", &self.core_num_per_socket),
-                ("cpu_mode", &self.cpu_mode),
-                ("cpu_num", &self.cpu_num),
-                ("created_at", &self.created_at),
-                ("creation_finish", &self.creation_finish),
-                ("deleted_at", &self.deleted_at),
-                ("deletion_begin", &self.deletion_begin),
-                ("deletion_finish", &self.deletion_finish),
-                ("description", &self.description),
-                ("etag", &self.etag),
-                ("graphics_auth_enabled", &self.graphics_auth_enabled),
-                ("graphics_spice_enabled", &self.graphics_spice_enabled),
-                ("ha_enabled", &self.ha_enabled),
-                ("id", &self.id),
-                ("memory_mb", &self.memory_mb),
-                ("name", &self.name),
-                ("power_state", &self.power_state),
-                ("project_id", &self.project_id),
-                ("socket_num", &self.socket_num),
-                ("thread_num_per_core", &self.thread_num_per_core),
-                ("time_zone", &self.time_zone),
-                ("updated_at", &self.updated_at),
-                ("vm_description", &self.vm_description),
-                ("vm_id", &self.vm_id),
-                ("vm_name", &self.vm_name),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "VmSnapSpec")
+    }
+}
+impl ::std::cmp::PartialEq for VmSnapSpec {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// VmSnapStatus vm's status.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct VmSnapStatus {
     /// Number of virtual machines cloned from the snapshot.
@@ -901,25 +945,27 @@ impl VmSnapStatus {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for VmSnapStatus {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(8);
+        fields.optional("cloned_vm_num", &self.cloned_vm_num);
+        fields.add_as("created_at", &self.created_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional("deleted_at", &self.deleted_at);
+        fields.add("etag", &self.etag);
+        fields.add("id", &self.id);
+        fields.optional("ip_addresses", &self.ip_addresses);
+        fields.add_as("updated_at", &self.updated_at, ::restsmith_runtime::object::Format::DateTime);
+        fields.optional("vm_id", &self.vm_id);
+        fields
+    }
+}
 impl ::serde::Serialize for VmSnapStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &VmSnapStatus) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(8);
-            fields.optional("cloned_vm_num", &value.cloned_vm_num);
-            fields.date_time("created_at", &value.created_at);
-            fields.optional("deleted_at", &value.deleted_at);
-            fields.add("etag", &value.etag);
-            fields.add("id", &value.id);
-            fields.optional("ip_addresses", &value.ip_addresses);
-            fields.date_time("updated_at", &value.updated_at);
-            fields.optional("vm_id", &value.vm_id);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
@@ -930,28 +976,32 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapStatus> {
-            let (
-                ::std::option::Option::Some(created_at),
-                ::std::option::Option::Some(etag),
-                ::std::option::Option::Some(id),
-                ::std::option::Option::Some(updated_at),
-            ) = (
-                __object.required_with("created_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-                __object.required("etag"),
-                __object.required("id"),
-                __object.required_with("updated_at", ::restsmith_runtime::serde_helpers::date_time::deserialize),
-            ) else {
+            let ::std::option::Option::Some((cloned_vm_num, created_at, deleted_at, etag, id, ip_addresses, updated_at, vm_id)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::RequiredAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::RequiredAs<::restsmith_runtime::object::DateTimeText>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&[
+                    "cloned_vm_num", "created_at", "deleted_at", "etag", "id", "ip_addresses",
+                    "updated_at", "vm_id",
+                ])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = VmSnapStatus {
-                cloned_vm_num: __object.optional("cloned_vm_num"),
+                cloned_vm_num,
                 created_at,
-                deleted_at: __object.optional("deleted_at"),
+                deleted_at,
                 etag,
                 id,
-                ip_addresses: __object.optional("ip_addresses"),
+                ip_addresses,
                 updated_at,
-                vm_id: __object.optional("vm_id"),
+                vm_id,
             };
             __object.finish(__value)
         }
@@ -961,24 +1011,18 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
 impl ::std::fmt::Debug for VmSnapStatus {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "VmSnapStatus",
-            &[
-                ("cloned_vm_num", &self.cloned_vm_num),
-                ("created_at", &self.created_at),
-                ("deleted_at", &self.deleted_at),
-                ("etag", &self.etag),
-                ("id", &self.id),
-                ("ip_addresses", &self.ip_addresses),
-                ("updated_at", &self.updated_at),
-                ("vm_id", &self.vm_id),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "VmSnapStatus")
+    }
+}
+impl ::std::cmp::PartialEq for VmSnapStatus {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Request body of updateVmSnap (mutation bodies wrap the changed spec fields as {"spec": {...}}).
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct VmSnapUpdateRequest {
     pub spec: ::std::option::Option<VmSnapUpdateSpec>,
@@ -992,18 +1036,20 @@ impl VmSnapUpdateRequest {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for VmSnapUpdateRequest {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.optional("spec", &self.spec);
+        fields
+    }
+}
 impl ::serde::Serialize for VmSnapUpdateRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &VmSnapUpdateRequest) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.optional("spec", &value.spec);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
@@ -1014,8 +1060,13 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapUpdateRequest> {
+            let ::std::option::Option::Some((spec,)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["spec"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = VmSnapUpdateRequest {
-                spec: __object.optional("spec"),
+                spec,
             };
             __object.finish(__value)
         }
@@ -1025,17 +1076,18 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
 impl ::std::fmt::Debug for VmSnapUpdateRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "VmSnapUpdateRequest",
-            &[
-                ("spec", &self.spec),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "VmSnapUpdateRequest")
+    }
+}
+impl ::std::cmp::PartialEq for VmSnapUpdateRequest {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// VmSnapUpdateSpec define spec for updating req.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct VmSnapUpdateSpec {
     /// Description is the description of virtual machine snapshot.
@@ -1053,19 +1105,21 @@ impl VmSnapUpdateSpec {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for VmSnapUpdateSpec {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("description", &self.description);
+        fields.optional("name", &self.name);
+        fields
+    }
+}
 impl ::serde::Serialize for VmSnapUpdateSpec {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &VmSnapUpdateSpec) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("description", &value.description);
-            fields.optional("name", &value.name);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
@@ -1076,9 +1130,14 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapUpdateSpec> {
+            let ::std::option::Option::Some((description, name)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["description", "name"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = VmSnapUpdateSpec {
-                description: __object.optional("description"),
-                name: __object.optional("name"),
+                description,
+                name,
             };
             __object.finish(__value)
         }
@@ -1088,14 +1147,14 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
 impl ::std::fmt::Debug for VmSnapUpdateSpec {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "VmSnapUpdateSpec",
-            &[
-                ("description", &self.description),
-                ("name", &self.name),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "VmSnapUpdateSpec")
+    }
+}
+impl ::std::cmp::PartialEq for VmSnapUpdateSpec {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 impl ::restsmith_runtime::ErrorBody for Error {

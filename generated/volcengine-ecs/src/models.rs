@@ -2,7 +2,7 @@
 
 //! Models: the request and response bodies of the API.
 /// Response envelope of DeleteImages.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     pub response_metadata: ResponseMetadata,
@@ -18,19 +18,23 @@ impl DeleteImagesResponse {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for DeleteImagesResponse {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.add("ResponseMetadata", &self.response_metadata);
+        fields.label("response_metadata");
+        fields.optional("Result", &self.result);
+        fields.label("result");
+        fields
+    }
+}
 impl ::serde::Serialize for DeleteImagesResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &DeleteImagesResponse) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.add("ResponseMetadata", &value.response_metadata);
-            fields.optional("Result", &value.result);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
@@ -41,12 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResponse> {
-            let ::std::option::Option::Some(response_metadata) = __object.required("ResponseMetadata") else {
+            let ::std::option::Option::Some((response_metadata, result)) = __object
+                .fields::<(::restsmith_runtime::object::Required<_>, ::restsmith_runtime::object::Optional<_>)>(&["ResponseMetadata", "Result"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = DeleteImagesResponse {
                 response_metadata,
-                result: __object.optional("Result"),
+                result,
             };
             __object.finish(__value)
         }
@@ -56,18 +62,18 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
 impl ::std::fmt::Debug for DeleteImagesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "DeleteImagesResponse",
-            &[
-                ("response_metadata", &self.response_metadata),
-                ("result", &self.result),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "DeleteImagesResponse")
+    }
+}
+impl ::std::cmp::PartialEq for DeleteImagesResponse {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Result of DeleteImages.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct DeleteImagesResult {
     /// Per-image outcome of the custom image operation (ImageOperationResult structures).
@@ -103,18 +109,21 @@ impl DeleteImagesResult {
         ::restsmith_runtime::batch::BatchOutcome::from_items(items, requested)
     }
 }
+impl ::restsmith_runtime::object::ListFields for DeleteImagesResult {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.optional("OperationDetails", &self.operation_details);
+        fields.label("operation_details");
+        fields
+    }
+}
 impl ::serde::Serialize for DeleteImagesResult {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &DeleteImagesResult) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.optional("OperationDetails", &value.operation_details);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
@@ -125,8 +134,13 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResult> {
+            let ::std::option::Option::Some((operation_details,)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["OperationDetails"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = DeleteImagesResult {
-                operation_details: __object.optional("OperationDetails"),
+                operation_details,
             };
             __object.finish(__value)
         }
@@ -136,17 +150,18 @@ impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
 impl ::std::fmt::Debug for DeleteImagesResult {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "DeleteImagesResult",
-            &[
-                ("operation_details", &self.operation_details),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "DeleteImagesResult")
+    }
+}
+impl ::std::cmp::PartialEq for DeleteImagesResult {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Response envelope of a whole-request failure (ResponseMetadata.Error set, no Result).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct ErrorEnvelope {
     pub response_metadata: ErrorResponseMetadata,
@@ -158,18 +173,21 @@ impl ErrorEnvelope {
         Self { response_metadata }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ErrorEnvelope {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
+        fields.add("ResponseMetadata", &self.response_metadata);
+        fields.label("response_metadata");
+        fields
+    }
+}
 impl ::serde::Serialize for ErrorEnvelope {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ErrorEnvelope) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(1);
-            fields.add("ResponseMetadata", &value.response_metadata);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
@@ -180,7 +198,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorEnvelope> {
-            let ::std::option::Option::Some(response_metadata) = __object.required("ResponseMetadata") else {
+            let ::std::option::Option::Some((response_metadata,)) = __object
+                .fields::<(::restsmith_runtime::object::Required<_>,)>(&["ResponseMetadata"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ErrorEnvelope {
@@ -194,17 +214,18 @@ impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
 impl ::std::fmt::Debug for ErrorEnvelope {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ErrorEnvelope",
-            &[
-                ("response_metadata", &self.response_metadata),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ErrorEnvelope")
+    }
+}
+impl ::std::cmp::PartialEq for ErrorEnvelope {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// ResponseMetadata of a failed request; Error is required.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct ErrorResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
@@ -233,23 +254,31 @@ impl ErrorResponseMetadata {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ErrorResponseMetadata {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
+        fields.add("RequestId", &self.request_id);
+        fields.label("request_id");
+        fields.optional("Action", &self.action);
+        fields.label("action");
+        fields.optional("Version", &self.version);
+        fields.label("version");
+        fields.optional("Service", &self.service);
+        fields.label("service");
+        fields.optional("Region", &self.region);
+        fields.label("region");
+        fields.add("Error", &self.error);
+        fields.label("error");
+        fields
+    }
+}
 impl ::serde::Serialize for ErrorResponseMetadata {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ErrorResponseMetadata) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
-            fields.add("RequestId", &value.request_id);
-            fields.optional("Action", &value.action);
-            fields.optional("Version", &value.version);
-            fields.optional("Service", &value.service);
-            fields.optional("Region", &value.region);
-            fields.nullable("Error", &value.error);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
@@ -260,16 +289,25 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponseMetadata> {
-            let ::std::option::Option::Some(request_id) = __object.required("RequestId") else {
+            let ::std::option::Option::Some((request_id, action, version, service, region, error)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["RequestId", "Action", "Version", "Service", "Region", "Error"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ErrorResponseMetadata {
                 request_id,
-                action: __object.optional("Action"),
-                version: __object.optional("Version"),
-                service: __object.optional("Service"),
-                region: __object.optional("Region"),
-                error: __object.optional("Error"),
+                action,
+                version,
+                service,
+                region,
+                error,
             };
             __object.finish(__value)
         }
@@ -279,22 +317,18 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
 impl ::std::fmt::Debug for ErrorResponseMetadata {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ErrorResponseMetadata",
-            &[
-                ("request_id", &self.request_id),
-                ("action", &self.action),
-                ("version", &self.version),
-                ("service", &self.service),
-                ("region", &self.region),
-                ("error", &self.error),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ErrorResponseMetadata")
+    }
+}
+impl ::std::cmp::PartialEq for ErrorResponseMetadata {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Outcome for one image (the page's ImageOperationResult structure).
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct OperationDetail {
     /// Image ID.
@@ -311,19 +345,23 @@ impl OperationDetail {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for OperationDetail {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("ImageId", &self.image_id);
+        fields.label("image_id");
+        fields.optional("Error", &self.error);
+        fields.label("error");
+        fields
+    }
+}
 impl ::serde::Serialize for OperationDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &OperationDetail) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("ImageId", &value.image_id);
-            fields.optional("Error", &value.error);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OperationDetail {
@@ -334,9 +372,14 @@ impl<'de> ::serde::Deserialize<'de> for OperationDetail {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<OperationDetail> {
+            let ::std::option::Option::Some((image_id, error)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["ImageId", "Error"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = OperationDetail {
-                image_id: __object.optional("ImageId"),
-                error: __object.optional("Error"),
+                image_id,
+                error,
             };
             __object.finish(__value)
         }
@@ -346,18 +389,18 @@ impl<'de> ::serde::Deserialize<'de> for OperationDetail {
 impl ::std::fmt::Debug for OperationDetail {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "OperationDetail",
-            &[
-                ("image_id", &self.image_id),
-                ("error", &self.error),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "OperationDetail")
+    }
+}
+impl ::std::cmp::PartialEq for OperationDetail {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Error information for one image that could not be deleted; null, empty or absent for an image that was deleted.
-#[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct OperationError {
     /// Error code of the failed item: InvalidImage.NotFound, InvalidImageStatus, InvalidImage.Shared, OperationDenied.ImageIsCopying, OperationDenied.ImageIsExporting or InternalError. Kept an open string.
@@ -375,19 +418,23 @@ impl OperationError {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for OperationError {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
+        fields.optional("Code", &self.code);
+        fields.label("code");
+        fields.optional("Message", &self.message);
+        fields.label("message");
+        fields
+    }
+}
 impl ::serde::Serialize for OperationError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &OperationError) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(2);
-            fields.optional("Code", &value.code);
-            fields.optional("Message", &value.message);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OperationError {
@@ -398,9 +445,14 @@ impl<'de> ::serde::Deserialize<'de> for OperationError {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<OperationError> {
+            let ::std::option::Option::Some((code, message)) = __object
+                .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["Code", "Message"])
+            else {
+                return ::std::result::Result::Err(__object.failure());
+            };
             let __value = OperationError {
-                code: __object.optional("Code"),
-                message: __object.optional("Message"),
+                code,
+                message,
             };
             __object.finish(__value)
         }
@@ -410,18 +462,18 @@ impl<'de> ::serde::Deserialize<'de> for OperationError {
 impl ::std::fmt::Debug for OperationError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "OperationError",
-            &[
-                ("code", &self.code),
-                ("message", &self.message),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "OperationError")
+    }
+}
+impl ::std::cmp::PartialEq for OperationError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Whole-request error. Absent (or null) when the request succeeded; present and non-null means the request as a whole failed (normally with HTTP 4xx/5xx and no Result).
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct ResponseError {
     /// Error code, e.g. MissingParameter.ImageId, SignatureDoesNotMatch. Kept an open string.
@@ -442,20 +494,25 @@ impl ResponseError {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ResponseError {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
+        fields.add("Code", &self.code);
+        fields.label("code");
+        fields.optional("CodeN", &self.code_n);
+        fields.label("code_n");
+        fields.add("Message", &self.message);
+        fields.label("message");
+        fields
+    }
+}
 impl ::serde::Serialize for ResponseError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ResponseError) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(3);
-            fields.add("Code", &value.code);
-            fields.optional("CodeN", &value.code_n);
-            fields.add("Message", &value.message);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponseError {
@@ -466,18 +523,18 @@ impl<'de> ::serde::Deserialize<'de> for ResponseError {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseError> {
-            let (
-                ::std::option::Option::Some(code),
-                ::std::option::Option::Some(message),
-            ) = (
-                __object.required("Code"),
-                __object.required("Message"),
-            ) else {
+            let ::std::option::Option::Some((code, code_n, message)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Required<_>,
+                )>(&["Code", "CodeN", "Message"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ResponseError {
                 code,
-                code_n: __object.optional("CodeN"),
+                code_n,
                 message,
             };
             __object.finish(__value)
@@ -488,19 +545,18 @@ impl<'de> ::serde::Deserialize<'de> for ResponseError {
 impl ::std::fmt::Debug for ResponseError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ResponseError",
-            &[
-                ("code", &self.code),
-                ("code_n", &self.code_n),
-                ("message", &self.message),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ResponseError")
+    }
+}
+impl ::std::cmp::PartialEq for ResponseError {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 /// Common response metadata of every Volcengine OpenAPI response.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::clone::Clone)]
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
@@ -529,23 +585,31 @@ impl ResponseMetadata {
         }
     }
 }
+impl ::restsmith_runtime::object::ListFields for ResponseMetadata {
+    #[inline]
+    fn list_fields(&self) -> ::restsmith_runtime::object::Fields<'_> {
+        let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
+        fields.add("RequestId", &self.request_id);
+        fields.label("request_id");
+        fields.optional("Action", &self.action);
+        fields.label("action");
+        fields.optional("Version", &self.version);
+        fields.label("version");
+        fields.optional("Service", &self.service);
+        fields.label("service");
+        fields.optional("Region", &self.region);
+        fields.label("region");
+        fields.optional("Error", &self.error);
+        fields.label("error");
+        fields
+    }
+}
 impl ::serde::Serialize for ResponseMetadata {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        #[inline]
-        fn write(value: &ResponseMetadata) -> ::restsmith_runtime::object::Fields<'_> {
-            let mut fields = ::restsmith_runtime::object::Fields::with_capacity(6);
-            fields.add("RequestId", &value.request_id);
-            fields.optional("Action", &value.action);
-            fields.optional("Version", &value.version);
-            fields.optional("Service", &value.service);
-            fields.optional("Region", &value.region);
-            fields.optional("Error", &value.error);
-            fields
-        }
-        ::serde::Serialize::serialize(&write(self), serializer)
+        ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
@@ -556,16 +620,25 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseMetadata> {
-            let ::std::option::Option::Some(request_id) = __object.required("RequestId") else {
+            let ::std::option::Option::Some((request_id, action, version, service, region, error)) = __object
+                .fields::<(
+                    ::restsmith_runtime::object::Required<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                    ::restsmith_runtime::object::Optional<_>,
+                )>(&["RequestId", "Action", "Version", "Service", "Region", "Error"])
+            else {
                 return ::std::result::Result::Err(__object.failure());
             };
             let __value = ResponseMetadata {
                 request_id,
-                action: __object.optional("Action"),
-                version: __object.optional("Version"),
-                service: __object.optional("Service"),
-                region: __object.optional("Region"),
-                error: __object.optional("Error"),
+                action,
+                version,
+                service,
+                region,
+                error,
             };
             __object.finish(__value)
         }
@@ -575,18 +648,14 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
 impl ::std::fmt::Debug for ResponseMetadata {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::restsmith_runtime::format::debug_struct(
-            f,
-            "ResponseMetadata",
-            &[
-                ("request_id", &self.request_id),
-                ("action", &self.action),
-                ("version", &self.version),
-                ("service", &self.service),
-                ("region", &self.region),
-                ("error", &self.error),
-            ],
-        )
+        ::restsmith_runtime::object::ListFields::list_fields(self).debug(f, "ResponseMetadata")
+    }
+}
+impl ::std::cmp::PartialEq for ResponseMetadata {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        ::restsmith_runtime::object::ListFields::list_fields(self)
+            == ::restsmith_runtime::object::ListFields::list_fields(other)
     }
 }
 impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {

@@ -138,6 +138,15 @@ mod objects {
         assert_eq!(serde_json::to_string(&changed).expect("json"), r#"{"id":"a-1","login":"ada2","created":"2024-01-02T03:04:05Z"}"#);
         let (wire, _) = echo!(read_only_write_only, changed);
         assert_eq!(wire, r#"{"login":"ada2"}"#, "readOnly fields are not sent");
+        // `Debug` and `==` see every field, read-only ones included.
+        assert_eq!(
+            format!("{response:?}"),
+            r#"Account { id: Some("a-1"), login: "ada", password: None, created: Some(2024-01-02T03:04:05Z) }"#
+        );
+        let mut other = response.clone();
+        assert_eq!(other, response);
+        other.created = None;
+        assert_ne!(other, response, "a read-only field counts for equality");
     }
 
     #[tokio::test]
@@ -305,6 +314,9 @@ mod names {
         let item: Item = decode(wire.clone());
         assert_eq!((item.type_.as_str(), item.ref_.as_deref(), item.match_, item.async_), ("box", Some("r1"), Some(true), Some(1)));
         assert_eq!((item.self_.as_deref(), item.crate_.as_deref(), item.super_.as_deref()), (Some("s"), Some("c"), Some("u")));
+        // `Debug` names the Rust fields, not the wire properties.
+        let printed = format!("{item:?}");
+        assert!(printed.starts_with(r#"Item { type_: "box", ref_: Some("r1"), match_: Some(true), async_: Some(1), "#), "{printed}");
         let back = c.put_item("box", "exact", item.clone()).self_("me").await.expect("send").body;
         assert_eq!(back, item);
         let request = server.received_requests().await.expect("recording").pop().expect("a request");
