@@ -165,9 +165,15 @@ impl<'a> Fields<'a> {
 /// Equal when every field is (two lists of the same struct).
 impl PartialEq for Fields<'_> {
     fn eq(&self, other: &Self) -> bool {
-        let shown = |fields: &Self| fields.entries.iter().filter(|e| e.shown).map(|e| e.value).collect::<Vec<_>>();
-        let (left, right) = (shown(self), shown(other));
-        left.len() == right.len() && left.iter().zip(&right).all(|(l, r)| l.equals(*r))
+        let mut left = self.entries.iter().filter(|e| e.shown);
+        let mut right = other.entries.iter().filter(|e| e.shown);
+        loop {
+            match (left.next(), right.next()) {
+                (Some(l), Some(r)) if l.value.equals(r.value) => {}
+                (None, None) => return true,
+                _ => return false,
+            }
+        }
     }
 }
 

@@ -53,33 +53,22 @@ pub struct UnixTime;
 /// Base64 text ([`serde_helpers::base64`]).
 pub struct Base64Text;
 
-impl WireFormat for DateTimeText {
-    type Value = DateTime<Utc>;
-    fn read(value: Value) -> Result<Self::Value> {
-        serde_helpers::date_time::deserialize(value)
-    }
+/// `WireFormat` for a marker, reading with a [`serde_helpers`] module's `deserialize`.
+macro_rules! wire_format {
+    ($marker:ident, $value:ty, $module:ident) => {
+        impl WireFormat for $marker {
+            type Value = $value;
+            fn read(value: Value) -> Result<Self::Value> {
+                serde_helpers::$module::deserialize(value)
+            }
+        }
+    };
 }
 
-impl WireFormat for Rfc1123Text {
-    type Value = DateTime<Utc>;
-    fn read(value: Value) -> Result<Self::Value> {
-        serde_helpers::rfc1123::deserialize(value)
-    }
-}
-
-impl WireFormat for UnixTime {
-    type Value = DateTime<Utc>;
-    fn read(value: Value) -> Result<Self::Value> {
-        serde_helpers::unix_time::deserialize(value)
-    }
-}
-
-impl WireFormat for Base64Text {
-    type Value = Vec<u8>;
-    fn read(value: Value) -> Result<Self::Value> {
-        serde_helpers::base64::deserialize(value)
-    }
-}
+wire_format!(DateTimeText, DateTime<Utc>, date_time);
+wire_format!(Rfc1123Text, DateTime<Utc>, rfc1123);
+wire_format!(UnixTime, DateTime<Utc>, unix_time);
+wire_format!(Base64Text, Vec<u8>, base64);
 
 /// The next key (a reader asks for exactly as many as it has fields, so there is one).
 fn next<'k>(keys: &mut std::slice::Iter<'_, &'k str>) -> &'k str {
