@@ -61,21 +61,29 @@ pub fn primitive_tokens(p: Primitive) -> TokenStream {
     }
 }
 
-/// The name of the special wire format of primitive `p` — the runtime's `serde_helpers` module
-/// and `object::Fields` method of that name read and write it — if it has one.
-pub fn wire_format(p: Primitive) -> Option<&'static str> {
-    match p {
-        Primitive::DateTime => Some("date_time"),
-        Primitive::DateTimeRfc1123 => Some("rfc1123"),
-        Primitive::UnixTime => Some("unix_time"),
-        Primitive::Bytes => Some("base64"),
-        _ => None,
-    }
+/// How the runtime names a special wire format: its `serde_helpers` module, its
+/// `object::Format` variant (writing) and its `object` reader type (reading).
+pub struct WireFormat {
+    pub module: &'static str,
+    pub format: &'static str,
+    pub reader: &'static str,
+}
+
+/// The special wire format of primitive `p`, if it has one.
+pub fn wire_format(p: Primitive) -> Option<WireFormat> {
+    let (module, format, reader) = match p {
+        Primitive::DateTime => ("date_time", "DateTime", "DateTimeText"),
+        Primitive::DateTimeRfc1123 => ("rfc1123", "Rfc1123", "Rfc1123Text"),
+        Primitive::UnixTime => ("unix_time", "UnixTime", "UnixTime"),
+        Primitive::Bytes => ("base64", "Base64", "Base64Text"),
+        _ => return None,
+    };
+    Some(WireFormat { module, format, reader })
 }
 
 /// The serde helper module for a field of primitive type `p`, if it needs one.
 pub fn serde_with(p: Primitive, optional: bool) -> Option<String> {
-    let module = wire_format(p)?;
+    let module = wire_format(p)?.module;
     Some(if optional {
         format!("::restsmith_runtime::serde_helpers::{module}::option")
     } else {

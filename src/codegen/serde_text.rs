@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::rust::{ident, wire_format};
+use super::rust::{ident, wire_format, WireFormat};
 use crate::ir::{FieldDef, StructDef, TypeRef};
 
 /// The impls of struct `name`, each item preceded by `gate` (formatted `#[cfg(...)]` lines, or
@@ -48,15 +48,10 @@ fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// The runtime's `Format` variant and reader type for a field of a special wire format.
-fn format_of(f: &FieldDef) -> Option<(&'static str, &'static str)> {
+/// The special wire format of field `f`, if it has one (not for a boxed value).
+fn format_of(f: &FieldDef) -> Option<WireFormat> {
     match (&f.ty, f.boxed) {
-        (TypeRef::Prim(p), false) => wire_format(*p).map(|module| match module {
-            "date_time" => ("DateTime", "DateTimeText"),
-            "rfc1123" => ("Rfc1123", "Rfc1123Text"),
-            "unix_time" => ("UnixTime", "UnixTime"),
-            _ => ("Base64", "Base64Text"),
-        }),
+        (TypeRef::Prim(p), false) => wire_format(*p),
         _ => None,
     }
 }
@@ -80,7 +75,7 @@ fn list_fields(out: &mut String, name: &str, s: &StructDef) {
         let omitted = f.is_optional() && !(f.required && f.nullable);
         let method = if omitted { "optional" } else { "add" };
         match format_of(f) {
-            Some((format, _)) => {
+            Some(WireFormat { format, .. }) => {
                 let _ = writeln!(
                     out,
                     "        fields.{method}_as({wire}, &self.{field}, ::restsmith_runtime::object::Format::{format});"
@@ -204,8 +199,8 @@ fn deserialize(out: &mut String, name: &str, s: &StructDef) {
         if !s.fields.is_empty() {
             let items = s.fields.iter().map(|f| {
                 let reader = match (format_of(f), f.is_optional()) {
-                    (Some((_, format)), true) => format!("OptionalAs<::restsmith_runtime::object::{format}>"),
-                    (Some((_, format)), false) => format!("RequiredAs<::restsmith_runtime::object::{format}>"),
+                    (Some(wire), true) => format!("OptionalAs<::restsmith_runtime::object::{}>", wire.reader),
+                    (Some(wire), false) => format!("RequiredAs<::restsmith_runtime::object::{}>", wire.reader),
                     (None, true) => "Optional<_>".to_owned(),
                     (None, false) => "Required<_>".to_owned(),
                 };
