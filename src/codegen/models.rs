@@ -621,7 +621,8 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             #doc
             #separator
             /// Values this version of the crate does not know are kept in `UnknownValue`.
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+            /// Equality, hashing and ordering go by the wire value ([`as_str`](Self::as_str)).
+            #[derive(::std::fmt::Debug, ::std::clone::Clone)]
             pub enum #name_ident {
                 #(#variants)*
                 /// A value not known when this crate was generated.
@@ -643,6 +644,31 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 #[inline]
                 fn from(value: &str) -> Self {
                     #from_body
+                }
+            }
+            impl ::std::cmp::PartialEq for #name_ident {
+                #[inline]
+                fn eq(&self, other: &Self) -> bool {
+                    self.as_str() == other.as_str()
+                }
+            }
+            impl ::std::cmp::Eq for #name_ident {}
+            impl ::std::hash::Hash for #name_ident {
+                #[inline]
+                fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                    self.as_str().hash(state);
+                }
+            }
+            impl ::std::cmp::PartialOrd for #name_ident {
+                #[inline]
+                fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                    ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+                }
+            }
+            impl ::std::cmp::Ord for #name_ident {
+                #[inline]
+                fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                    self.as_str().cmp(other.as_str())
                 }
             }
             impl ::std::str::FromStr for #name_ident {

@@ -155,15 +155,8 @@ impl ::std::cmp::PartialEq for CloudErrorBody {
 /// Tells whether the cluster is Running or Stopped
 ///
 /// Values this version of the crate does not know are kept in `UnknownValue`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// Equality, hashing and ordering go by the wire value ([`as_str`](Self::as_str)).
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum Code {
     /// `Running`
     ///
@@ -197,6 +190,31 @@ impl ::std::convert::From<&str> for Code {
             "Stopped" => Self::Stopped,
             other => Self::UnknownValue(other.to_owned()),
         }
+    }
+}
+impl ::std::cmp::PartialEq for Code {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl ::std::cmp::Eq for Code {}
+impl ::std::hash::Hash for Code {
+    #[inline]
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+impl ::std::cmp::PartialOrd for Code {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+impl ::std::cmp::Ord for Code {
+    #[inline]
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 impl ::std::str::FromStr for Code {
@@ -233,15 +251,8 @@ impl<'de> ::serde::Deserialize<'de> for Code {
 /// The type of identity that created the resource.
 ///
 /// Values this version of the crate does not know are kept in `UnknownValue`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+/// Equality, hashing and ordering go by the wire value ([`as_str`](Self::as_str)).
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub enum CreatedByType {
     /// `User`
     User,
@@ -284,6 +295,31 @@ impl ::std::convert::From<&str> for CreatedByType {
             "Key" => Self::Key,
             other => Self::UnknownValue(other.to_owned()),
         }
+    }
+}
+impl ::std::cmp::PartialEq for CreatedByType {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl ::std::cmp::Eq for CreatedByType {}
+impl ::std::hash::Hash for CreatedByType {
+    #[inline]
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+impl ::std::cmp::PartialOrd for CreatedByType {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+impl ::std::cmp::Ord for CreatedByType {
+    #[inline]
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 impl ::std::str::FromStr for CreatedByType {

@@ -392,6 +392,24 @@ mod enums {
         assert_eq!(Status::Deleted.to_string(), "deleted");
     }
 
+    #[test]
+    fn string_enums_compare_hash_and_order_by_wire_value() {
+        use corpus::string_enum_unknown_values::models::Status;
+        use std::collections::{BTreeSet, HashSet};
+        assert_eq!(Status::UnknownValue("active".into()), Status::Active, "an unknown value spelled like a known one is that value");
+        assert_ne!(Status::UnknownValue("archived".into()), Status::Active);
+        let hashed: HashSet<Status> = [Status::Active, Status::UnknownValue("active".into()), Status::Deleted].into_iter().collect();
+        assert_eq!(hashed.len(), 2, "equal values hash alike: {hashed:?}");
+        let ordered: Vec<Status> = [Status::Suspended, Status::UnknownValue("archived".into()), Status::Active, Status::Deleted]
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let wire: Vec<&str> = ordered.iter().map(Status::as_str).collect();
+        assert_eq!(wire, ["active", "archived", "deleted", "suspended"]);
+        assert!(Status::Active < Status::Deleted);
+    }
+
     #[tokio::test]
     async fn enum_plus_minus_values() {
         use corpus::enum_plus_minus_values::models::Vote;
