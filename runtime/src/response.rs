@@ -1,5 +1,7 @@
 //! A complete HTTP response as returned by the pipeline, with typed accessors.
 
+use std::ops::RangeInclusive;
+
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, StatusCode};
@@ -55,6 +57,19 @@ impl<B, H> Response<B, H> {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NoHeaders;
+
+/// The documented headers of a response that has none (for [`RawResponse::decode_one`]).
+#[inline]
+pub fn no_headers<H: Default>(_: &RawResponse) -> H {
+    H::default()
+}
+
+/// An error body decoded as JSON of type `E`, whatever the status (for
+/// [`RawResponse::decode_one`]); `None` when it does not decode.
+#[inline]
+pub fn json_error<E: DeserializeOwned>(_: StatusCode, body: &[u8]) -> Option<E> {
+    serde_json::from_slice(body).ok()
+}
 
 /// A response of any status with its body fully read (at most the client's body cap).
 #[derive(Debug, Clone)]
@@ -147,13 +162,52 @@ impl RawResponse {
         self.status.is_success()
     }
 
+    /// The result of an operation with one success response: a status in `success` (one
+    /// status, or `200..=299`) gives its body read by `body` and its documented headers read by
+    /// `headers`; any other status is the API's error, its body decoded by `error_body` (see
+    /// [`RawResponse::into_error_with`]).
+    ///
+    /// Generated operations decode their responses with this in one call.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for a status outside `success`; the error of `body` (e.g.
+    /// [`Error::Decode`]) when the body does not decode.
+    #[inline]
+    pub fn decode_one<T, H, E: ErrorBody>(
+        self,
+        success: RangeInclusive<u16>,
+        body: impl FnOnce(&RawResponse) -> Result<T, Error<E>>,
+        headers: impl FnOnce(&RawResponse) -> H,
+        error_body: impl FnOnce(StatusCode, &[u8]) -> Option<E>,
+    ) -> Result<Response<T, H>, Error<E>> {
+        if !success.contains(&self.status.as_u16()) {
+            return Err(self.into_error_with(error_body));
+        }
+        let body = body(&self)?;
+        let request_id = self.request_id().map(str::to_owned);
+        let headers = headers(&self);
+        Ok(Response::new(self, request_id, headers, body))
+    }
+
+    /// The body of a response that documents none: `()`, whatever was sent (for
+    /// [`RawResponse::decode_one`]).
+    ///
+    /// # Errors
+    ///
+    /// Never.
+    #[inline]
+    pub fn no_body<E>(&self) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
     /// Turns a non-success response into [`Error::Api`]; never fails (PROTOCOLS.md §3.5).
     ///
     /// The body is decoded as `E` when possible. `code` comes from the body (via
     /// [`ErrorBody`]; if `E` does not decode, from the body as untyped JSON), else from the
     /// `x-ms-error-code` header; `message` likewise from the body.
     pub fn into_error<E: DeserializeOwned + ErrorBody>(self) -> Error<E> {
-        self.into_error_with(|_, body| serde_json::from_slice(body).ok())
+        self.into_error_with(json_error)
     }
 
     /// [`RawResponse::into_error`] with the body decoded by `decode` from the status and bytes
@@ -230,6 +284,40 @@ mod tests {
             Some("2024-01-05T09:30:00+00:00".into())
         );
         assert_eq!(r.request_id(), Some("r1"));
+    }
+
+    #[test]
+    fn decode_one_checks_the_status_then_reads_body_headers_and_request_id() {
+        let etag = |r: &RawResponse| r.header_str("etag").map(str::to_owned);
+        let ok: Response<serde_json::Value, Option<String>> = response(
+            201,
+            &[("etag", "e1"), ("x-request-id", "r1")],
+            r#"{"id":7}"#,
+        )
+        .decode_one::<_, _, serde_json::Value>(201..=201, RawResponse::json, etag, json_error)
+        .unwrap();
+        assert_eq!((ok.status.as_u16(), ok.body["id"].as_i64()), (201, Some(7)));
+        assert_eq!((ok.headers.as_deref(), ok.request_id.as_deref()), (Some("e1"), Some("r1")));
+
+        // A range accepts any 2xx; no body and no headers.
+        let empty: Response<(), NoHeaders> = response(204, &[], "")
+            .decode_one::<_, _, serde_json::Value>(200..=299, RawResponse::no_body, no_headers, json_error)
+            .unwrap();
+        assert_eq!(empty.status.as_u16(), 204);
+
+        // Another status, even a 2xx one, is the API's error with its body decoded.
+        let err = response(200, &[], r#"{"code":"Nope","message":"wrong status"}"#)
+            .decode_one::<(), NoHeaders, serde_json::Value>(201..=201, RawResponse::no_body, no_headers, json_error)
+            .unwrap_err();
+        let api = err.api().expect("an API error");
+        assert_eq!((api.status.as_u16(), api.code.as_deref()), (200, Some("Nope")));
+        assert_eq!(api.body.as_ref().and_then(|b| b["message"].as_str()), Some("wrong status"));
+
+        // A success status whose body does not decode is a decode error.
+        let bad = response(201, &[], "not json")
+            .decode_one::<serde_json::Value, NoHeaders, serde_json::Value>(201..=201, RawResponse::json, no_headers, json_error)
+            .unwrap_err();
+        assert!(matches!(bad, Error::Decode(_)), "{bad:?}");
     }
 
     #[test]

@@ -1018,6 +1018,16 @@ fn body_expr(ir: &ApiIr, t: &TypeRef) -> TokenStream {
 
 /// The module's `decode` function: the response of a plain (not long-running) operation.
 fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+    if let Some(call) = decode_one_call(ir, op) {
+        let error = error_type(ir, op);
+        return quote! {
+            /// Checks the response's status and decodes it.
+            #[inline]
+            fn decode(response: ::restsmith_runtime::RawResponse) -> ::std::result::Result<Response, #error> {
+                #call
+            }
+        };
+    }
     let single = op.single_success_body();
     let arms = op.success.iter().map(|r| {
         let status = r.status;
@@ -1073,6 +1083,41 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         ::std::result::Result::Ok(::restsmith_runtime::Response::new(response, request_id, headers, #body_value))
         }
     }
+}
+
+/// The body of `decode` as one call of `RawResponse::decode_one`, for an operation with at most
+/// one success response whose body is JSON or absent (the usual case); `None` for the others
+/// (several statuses, text or binary bodies, envelopes), which get a `match`.
+fn decode_one_call(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
+    if ir.envelope.is_some() || op.success.len() > 1 {
+        return None;
+    }
+    let (range, has_body) = match op.success.first() {
+        None => ((200u16, 299u16), false),
+        Some(r) => {
+            if r.body.is_some() && r.media != crate::ir::ResponseMedia::Json {
+                return None;
+            }
+            (if r.range { (200, 299) } else { (r.status, r.status) }, r.body.is_some())
+        }
+    };
+    let (low, high) = (proc_macro2::Literal::u16_unsuffixed(range.0), proc_macro2::Literal::u16_unsuffixed(range.1));
+    let body = if has_body {
+        quote!(::restsmith_runtime::RawResponse::json)
+    } else {
+        quote!(::restsmith_runtime::RawResponse::no_body)
+    };
+    let headers = if merged_headers(op).is_empty() {
+        quote!(::restsmith_runtime::response::no_headers)
+    } else {
+        quote!(Headers::from_response)
+    };
+    let error_body = if op.has_error_enum() {
+        quote!(ErrorBody::decode)
+    } else {
+        quote!(::restsmith_runtime::response::json_error)
+    };
+    Some(quote!(response.decode_one(#low..=#high, #body, #headers, #error_body)))
 }
 
 /// `Status201`, or `Status2XX` for the range.

@@ -317,15 +317,13 @@ pub mod managed_clusters_get {
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {
-        let body = match response.status.as_u16() {
-            200u16 => response.json::<super::super::models::ManagedCluster, _>()?,
-            _ => return ::std::result::Result::Err(response.into_error()),
-        };
-        let request_id = response.request_id().map(::std::borrow::ToOwned::to_owned);
-        let headers = ::std::default::Default::default();
-        ::std::result::Result::Ok(
-            ::restsmith_runtime::Response::new(response, request_id, headers, body),
-        )
+        response
+            .decode_one(
+                200..=200,
+                ::restsmith_runtime::RawResponse::json,
+                ::restsmith_runtime::response::no_headers,
+                ::restsmith_runtime::response::json_error,
+            )
     }
     /// The successful response of [`Client::managed_clusters_get`](super::super::client::Client::managed_clusters_get) (status 200).
     pub type Response = ::restsmith_runtime::Response<

@@ -156,15 +156,13 @@ pub mod certificate_cancel_deletion {
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {
-        match response.status.as_u16() {
-            204u16 => {}
-            _ => return ::std::result::Result::Err(response.into_error()),
-        };
-        let request_id = response.request_id().map(::std::borrow::ToOwned::to_owned);
-        let headers = Headers::from_response(&response);
-        ::std::result::Result::Ok(
-            ::restsmith_runtime::Response::new(response, request_id, headers, ()),
-        )
+        response
+            .decode_one(
+                204..=204,
+                ::restsmith_runtime::RawResponse::no_body,
+                Headers::from_response,
+                ::restsmith_runtime::response::json_error,
+            )
     }
     /// The successful response of [`Client::certificate_cancel_deletion`](super::super::client::Client::certificate_cancel_deletion) (status 204).
     pub type Response = ::restsmith_runtime::Response<(), Headers>;

@@ -73,15 +73,13 @@ pub mod get_vm_snap {
     fn decode(
         response: ::restsmith_runtime::RawResponse,
     ) -> ::std::result::Result<Response, super::super::Error> {
-        let body = match response.status.as_u16() {
-            200u16 => response.json::<super::super::models::VmSnap, _>()?,
-            _ => return ::std::result::Result::Err(response.into_error()),
-        };
-        let request_id = response.request_id().map(::std::borrow::ToOwned::to_owned);
-        let headers = ::std::default::Default::default();
-        ::std::result::Result::Ok(
-            ::restsmith_runtime::Response::new(response, request_id, headers, body),
-        )
+        response
+            .decode_one(
+                200..=200,
+                ::restsmith_runtime::RawResponse::json,
+                ::restsmith_runtime::response::no_headers,
+                ::restsmith_runtime::response::json_error,
+            )
     }
     /// The successful response of [`Client::get_vm_snap`](super::super::client::Client::get_vm_snap) (status 200).
     pub type Response = ::restsmith_runtime::Response<
