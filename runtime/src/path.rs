@@ -6,6 +6,8 @@
 //! `resourceUri`) go through [`arm_scope`], which keeps the `/` separators but validates and
 //! encodes each segment.
 
+use std::fmt::Display;
+
 use percent_encoding::utf8_percent_encode;
 
 use crate::error::Error;
@@ -26,6 +28,24 @@ pub const ARM_SCOPE_ROOTS: &[&str] = &["subscriptions", "providers"];
 /// normalization would alter, so such values fail before sending.
 pub fn segment(value: &str) -> String {
     utf8_percent_encode(value, STRICT).to_string()
+}
+
+/// A path from a template's literal parts and its parameter values in between:
+/// `literals[0] values[0] literals[1] … values[n-1] literals[n]`. Literals are written as
+/// given; each value's `Display` text goes through [`segment`]. Generated operations build
+/// their paths with this in one call.
+///
+/// # Panics
+///
+/// When `literals` is not one longer than `values` (a bug in the caller).
+pub fn join(literals: &[&str], values: &[&dyn Display]) -> String {
+    assert_eq!(literals.len(), values.len() + 1, "a path has one more literal part than values");
+    let mut path = String::from(literals[0]);
+    for (value, literal) in values.iter().zip(&literals[1..]) {
+        path.push_str(&segment(&value.to_string()));
+        path.push_str(literal);
+    }
+    path
 }
 
 /// Validates and encodes an ARM scope (a resource id used as a path prefix).
@@ -161,6 +181,14 @@ mod tests {
         );
         assert_eq!(segment("é"), "%C3%A9");
         assert_eq!(segment("%25"), "%2525");
+    }
+
+    #[test]
+    fn join_encodes_values_between_literal_parts() {
+        let (owner, number) = ("a/b c", 42);
+        assert_eq!(join(&["/repos/", "/issues/", ""], &[&owner, &number]), "/repos/a%2Fb%20c/issues/42");
+        assert_eq!(join(&["/", "", "/x"], &[&"p", &"q"]), "/pq/x", "adjacent values");
+        assert_eq!(join(&["/status"], &[]), "/status");
     }
 
     #[test]

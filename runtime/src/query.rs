@@ -5,6 +5,8 @@
 //! hex — a space is `%20`, never `+` (PROTOCOLS.md §6.2, §8.2). Pairs keep insertion order;
 //! signers that need a canonical order sort on their own.
 
+use std::fmt::Display;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything except RFC 3986 unreserved characters.
@@ -17,6 +19,19 @@ pub(crate) const STRICT: &AsciiSet = &NON_ALPHANUMERIC
 /// Percent-encodes `value` keeping only RFC 3986 unreserved characters.
 pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, STRICT).to_string()
+}
+
+/// A query parameter value whose text is its `Display` form, or that is absent: an `Option`
+/// of a string, number, boolean, UUID, date or enum. Required values are passed as `Some`.
+pub trait QueryText {
+    /// The value's text; `None` when the parameter is not set.
+    fn query_text(&self) -> Option<String>;
+}
+
+impl<T: Display> QueryText for Option<T> {
+    fn query_text(&self) -> Option<String> {
+        self.as_ref().map(T::to_string)
+    }
 }
 
 /// An ordered list of query parameters; stored already encoded.
@@ -35,6 +50,16 @@ impl Query {
     pub fn push(&mut self, name: &str, value: impl AsRef<str>) {
         self.pairs
             .push((encode_component(name), encode_component(value.as_ref())));
+    }
+
+    /// Appends `name=value` for each parameter that is set, in order. Generated operations
+    /// add their plain query parameters with this in one call.
+    pub fn push_texts(&mut self, params: &[(&str, &dyn QueryText)]) {
+        for (name, value) in params {
+            if let Some(text) = value.query_text() {
+                self.push(name, text);
+            }
+        }
     }
 
     /// Appends `Name.1=v1&Name.2=v2…` (1-based, the Volcengine/AWS query list style).
@@ -149,6 +174,11 @@ mod tests {
              &tags=x%2Cy,z&ids=1&ids=2&empty="
         );
         assert_eq!(q.len(), 8);
+
+        let mut texts = Query::new();
+        let (unset, count, label): (Option<i64>, Option<i64>, Option<&str>) = (None, Some(30), Some("a b"));
+        texts.push_texts(&[("unset", &unset), ("count", &count), ("label", &label), ("flag", &Some(true))]);
+        assert_eq!(texts.encode(), "count=30&label=a%20b&flag=true", "unset parameters are left out");
         assert_eq!(q.encoded_pairs().next(), Some(("Action", "DeleteImages")));
     }
 }

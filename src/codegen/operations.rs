@@ -675,37 +675,27 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         with_value(p, |value| validation_calls(p, value))
     });
 
-    let path_pushes = path_pushes(ir, op, &|p| value_place(p));
-
-    let query_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let wire = &p.wire_name;
-        if let Some(constant) = &p.constant {
-            return quote!(query.push(#wire, #constant););
-        }
-        with_value(p, |value| match (&p.encoding, &p.ty) {
-            (ParamEncoding::IndexedList, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => {
-                quote!(query.push_indexed_list(#wire, #value);)
-            }
-            (ParamEncoding::IndexedList, TypeRef::List(inner)) => {
-                let item = text_owned(ir, inner, &quote!(item));
-                quote!(query.push_indexed_list(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>());)
-            }
-            (ParamEncoding::Styled { style, explode, allow_reserved }, ty) => {
-                let style = style_tokens(*style);
-                let v = style_value(ir, ty, value);
-                quote!(query.push_encoded(::restsmith_runtime::style::query(#wire, #style, #explode, #allow_reserved, &#v));)
-            }
-            (ParamEncoding::Json, _) => quote!(query.push(#wire, ::restsmith_runtime::format::json(#value));),
-            (ParamEncoding::Unencoded, _) => {
-                let text = text_value(ir, &p.ty, value);
-                quote!(query.push_unencoded(#wire, #text);)
-            }
-            _ => {
-                let text = text_value(ir, &p.ty, value);
-                quote!(query.push(#wire, #text);)
-            }
-        })
+    let path = path_join(ir, op).unwrap_or_else(|| {
+        let pushes = path_pushes(ir, op, &|p| value_place(p));
+        quote!(let mut path = ::std::string::String::new(); #(#pushes)*)
     });
+
+    let query_params: Vec<&ParamIr> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let mut query_pushes = Vec::new();
+    // Runs of plain parameters go in one `push_texts` call each (order is kept).
+    let batched = |p: &ParamIr| p.constant.is_none() && plain_text_param(ir, p);
+    for run in query_params.chunk_by(|a, b| batched(a) == batched(b)) {
+        if batched(run[0]) {
+            let pairs = run.iter().map(|p| {
+                let wire = &p.wire_name;
+                let value = optional_value(p);
+                quote!((#wire, #value))
+            });
+            query_pushes.push(quote!(query.push_texts(&[#(#pairs),*]);));
+        } else {
+            query_pushes.extend(run.iter().map(|p| query_push(ir, p)));
+        }
+    }
 
     let header_sets = op.params.iter().filter(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)).map(|p| {
         let wire = &p.wire_name;
@@ -775,8 +765,7 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     });
     quote! {
         #(#validations)*
-        let mut path = ::std::string::String::new();
-        #(#path_pushes)*
+        #path
         #[allow(unused_mut)]
         let mut query = ::restsmith_runtime::query::Query::new();
         #(#query_pushes)*
@@ -788,6 +777,90 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         #body
         ::std::result::Result::Ok(request)
     }
+}
+
+/// The statement that adds query parameter `p` to `query` (when set).
+fn query_push(ir: &ApiIr, p: &ParamIr) -> TokenStream {
+    let wire = &p.wire_name;
+    if let Some(constant) = &p.constant {
+        return quote!(query.push(#wire, #constant););
+    }
+    with_value(p, |value| match (&p.encoding, &p.ty) {
+        (ParamEncoding::IndexedList, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => {
+            quote!(query.push_indexed_list(#wire, #value);)
+        }
+        (ParamEncoding::IndexedList, TypeRef::List(inner)) => {
+            let item = text_owned(ir, inner, &quote!(item));
+            quote!(query.push_indexed_list(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>());)
+        }
+        (ParamEncoding::Styled { style, explode, allow_reserved }, ty) => {
+            let style = style_tokens(*style);
+            let v = style_value(ir, ty, value);
+            quote!(query.push_encoded(::restsmith_runtime::style::query(#wire, #style, #explode, #allow_reserved, &#v));)
+        }
+        (ParamEncoding::Json, _) => quote!(query.push(#wire, ::restsmith_runtime::format::json(#value));),
+        (ParamEncoding::Unencoded, _) => {
+            let text = text_value(ir, &p.ty, value);
+            quote!(query.push_unencoded(#wire, #text);)
+        }
+        _ => {
+            let text = text_value(ir, &p.ty, value);
+            quote!(query.push(#wire, #text);)
+        }
+    })
+}
+
+/// Whether a parameter is sent as its value's `Display` text, percent-encoded (no style, list
+/// or special format): a string, number, boolean, UUID, date or enum. Such query parameters are
+/// added by one `Query::push_texts` call and such path parameters by `path::join`.
+fn plain_text_param(ir: &ApiIr, p: &ParamIr) -> bool {
+    p.encoding == ParamEncoding::Simple
+        && match &p.ty {
+            TypeRef::Prim(prim) => !matches!(
+                prim,
+                Primitive::DateTime | Primitive::DateTimeRfc1123 | Primitive::UnixTime | Primitive::Bytes | Primitive::Binary
+            ),
+            TypeRef::Named(name) => matches!(ir.resolved_def(name).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+            _ => false,
+        }
+}
+
+/// `&Option<…>` (as `&dyn QueryText`) of a parameter's value: the builder's field for an
+/// optional parameter, `Some(…)` for a required one or a setting.
+fn optional_value(p: &ParamIr) -> TokenStream {
+    let place = value_place(p);
+    if p.required || p.client_setting {
+        quote!(&::std::option::Option::Some(&#place))
+    } else {
+        quote!(&#place)
+    }
+}
+
+/// `path::join(literals, values)` building `op`'s path in one call, when every path parameter
+/// is plain text (see [`plain_text_param`]); `None` otherwise.
+fn path_join(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
+    let mut literals = vec![String::new()];
+    let mut values = Vec::new();
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal(text) => literals.last_mut()?.push_str(text),
+            PathPart::Param(wire) => {
+                let p = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)?;
+                if !plain_text_param(ir, p) {
+                    return None;
+                }
+                values.push(match &p.constant {
+                    Some(constant) => quote!(&#constant),
+                    None => {
+                        let place = value_place(p);
+                        quote!(&#place)
+                    }
+                });
+                literals.push(String::new());
+            }
+        }
+    }
+    Some(quote!(let path = ::restsmith_runtime::path::join(&[#(#literals),*], &[#(#values),*]);))
 }
 
 /// Statements that append `op`'s path to a `path: String`, reading each path parameter from the

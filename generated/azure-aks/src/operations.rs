@@ -124,23 +124,19 @@ pub mod managed_clusters_abort_latest_operation {
                     ::std::option::Option::Some(63usize),
                 )?;
             }
-            let mut path = ::std::string::String::new();
-            path.push_str("/subscriptions/");
-            {
-                let value = &self.client.subscription_id;
-                path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
-            }
-            path.push_str("/resourceGroups/");
-            {
-                let value = &self.resource_group_name;
-                path.push_str(&::restsmith_runtime::path::segment(value));
-            }
-            path.push_str("/providers/Microsoft.ContainerService/managedclusters/");
-            {
-                let value = &self.resource_name;
-                path.push_str(&::restsmith_runtime::path::segment(value));
-            }
-            path.push_str("/abort");
+            let path = ::restsmith_runtime::path::join(
+                &[
+                    "/subscriptions/",
+                    "/resourceGroups/",
+                    "/providers/Microsoft.ContainerService/managedclusters/",
+                    "/abort",
+                ],
+                &[
+                    &self.client.subscription_id,
+                    &self.resource_group_name,
+                    &self.resource_name,
+                ],
+            );
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             query.push("api-version", "2024-09-01");
@@ -273,22 +269,19 @@ pub mod managed_clusters_get {
                     ::std::option::Option::Some(63usize),
                 )?;
             }
-            let mut path = ::std::string::String::new();
-            path.push_str("/subscriptions/");
-            {
-                let value = &self.client.subscription_id;
-                path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
-            }
-            path.push_str("/resourceGroups/");
-            {
-                let value = &self.resource_group_name;
-                path.push_str(&::restsmith_runtime::path::segment(value));
-            }
-            path.push_str("/providers/Microsoft.ContainerService/managedClusters/");
-            {
-                let value = &self.resource_name;
-                path.push_str(&::restsmith_runtime::path::segment(value));
-            }
+            let path = ::restsmith_runtime::path::join(
+                &[
+                    "/subscriptions/",
+                    "/resourceGroups/",
+                    "/providers/Microsoft.ContainerService/managedClusters/",
+                    "",
+                ],
+                &[
+                    &self.client.subscription_id,
+                    &self.resource_group_name,
+                    &self.resource_name,
+                ],
+            );
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             query.push("api-version", "2024-09-01");

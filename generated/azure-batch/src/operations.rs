@@ -109,20 +109,17 @@ pub mod certificate_cancel_deletion {
                     "^[0-9A-Fa-f]{40}$",
                 )?;
             }
-            let mut path = ::std::string::String::new();
-            path.push_str("/certificates(thumbprintAlgorithm=");
-            path.push_str(&::restsmith_runtime::path::segment("sha1"));
-            path.push_str(",thumbprint=");
-            {
-                let value = &self.thumbprint;
-                path.push_str(&::restsmith_runtime::path::segment(value));
-            }
-            path.push_str(")/canceldelete");
+            let path = ::restsmith_runtime::path::join(
+                &[
+                    "/certificates(thumbprintAlgorithm=",
+                    ",thumbprint=",
+                    ")/canceldelete",
+                ],
+                &[&"sha1", &self.thumbprint],
+            );
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
-            if let ::std::option::Option::Some(value) = &self.timeout {
-                query.push("timeout", value.to_string());
-            }
+            query.push_texts(&[("timeout", &self.timeout)]);
             query.push("api-version", "2020-09-01.12.0");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);

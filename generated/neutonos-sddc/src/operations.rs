@@ -43,12 +43,7 @@ pub mod get_vm_snap {
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
-            let mut path = ::std::string::String::new();
-            path.push_str("/vm-snaps/");
-            {
-                let value = &self.id;
-                path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
-            }
+            let path = ::restsmith_runtime::path::join(&["/vm-snaps/", ""], &[&self.id]);
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             #[allow(unused_mut)]
@@ -196,12 +191,7 @@ pub mod update_vm_snap {
         fn prepare(
             &self,
         ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
-            let mut path = ::std::string::String::new();
-            path.push_str("/vm-snaps/");
-            {
-                let value = &self.id;
-                path.push_str(&::restsmith_runtime::path::segment(&value.to_string()));
-            }
+            let path = ::restsmith_runtime::path::join(&["/vm-snaps/", ""], &[&self.id]);
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             #[allow(unused_mut)]

@@ -80,8 +80,7 @@ pub mod delete_images {
                     ::std::option::Option::Some(100usize),
                 )?;
             }
-            let mut path = ::std::string::String::new();
-            path.push('/');
+            let path = ::restsmith_runtime::path::join(&["/"], &[]);
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             query.push("Action", "DeleteImages");
@@ -90,9 +89,8 @@ pub mod delete_images {
                 let value = &self.image_ids;
                 query.push_indexed_list("ImageIds", value);
             }
-            if let ::std::option::Option::Some(value) = &self.delete_binded_snapshots {
-                query.push("DeleteBindedSnapshots", value.to_string());
-            }
+            query
+                .push_texts(&[("DeleteBindedSnapshots", &self.delete_binded_snapshots)]);
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
             ::std::result::Result::Ok(request)
