@@ -88,6 +88,19 @@ impl FeaturePlan {
         self.operations.get(method_name).map(cfg_any).unwrap_or_default()
     }
 
+    /// `#[cfg(...)]` for an item several operations share: compiled when any of them is
+    /// (nothing when one of them is always compiled).
+    pub fn operations_cfg<'a>(&self, method_names: impl IntoIterator<Item = &'a str>) -> TokenStream {
+        let mut features = BTreeSet::new();
+        for name in method_names {
+            match self.operations.get(name).filter(|f| !f.is_empty()) {
+                Some(f) => features.extend(f.iter().cloned()),
+                None => return TokenStream::new(),
+            }
+        }
+        cfg_any(&features)
+    }
+
     /// `#[cfg(...)]` for a model's items (nothing when always compiled).
     pub fn model_cfg(&self, model: &str) -> TokenStream {
         self.models.get(model).map(cfg_any).unwrap_or_default()

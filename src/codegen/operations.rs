@@ -25,9 +25,13 @@ pub fn operation_chunks<'a>(
     plan: Option<&'a FeaturePlan>,
     mut inspect: impl FnMut(&TokenStream) + 'a,
 ) -> impl Iterator<Item = TokenStream> + 'a {
-    let modules = ir.operations.iter().map(move |op| {
-        let module = operation_module(ir, op);
-        inspect(&module);
+    let shared = SharedItems::of(ir);
+    let shared_module = shared.module(ir, plan);
+    let modules = ir.operations.iter().enumerate().map(move |(index, op)| {
+        let module = operation_module(ir, op, &shared.reexports(index));
+        // The models the operation names include those of the shared items it re-exports.
+        let items = shared.items_of(index);
+        inspect(&quote!(#module #(#items)*));
         match plan {
             Some(plan) => {
                 let cfg = plan.operation_cfg(&op.method_name);
@@ -36,7 +40,123 @@ pub fn operation_chunks<'a>(
             None => module,
         }
     });
-    modules.chain(std::iter::once_with(move || tag_modules(ir, plan)))
+    std::iter::once(shared_module).chain(modules).chain(std::iter::once_with(move || tag_modules(ir, plan)))
+}
+
+/// Response-header structs and error-body enums that several operations declare identically
+/// (GitHub's description: 242 `Headers` structs of 7 kinds, 289 `ErrorBody` enums of 120):
+/// generated once, in the private `shared` module, and re-exported by each operation module
+/// under its usual name (`pub use super::shared::IssuesListForRepoHeaders as Headers;`).
+struct SharedItems {
+    /// Each shared item: its name and its tokens (named as in the operation modules), with
+    /// the operations that re-export it (indexes into `ir.operations`).
+    items: Vec<(String, TokenStream, Vec<usize>)>,
+    /// Per operation: (its `Headers`, its `ErrorBody`) as an index into `items`, when shared.
+    uses: Vec<SharedUses>,
+}
+
+/// The `pub use` items of an operation module for the shared items it re-exports.
+#[derive(Default)]
+struct SharedReexports {
+    headers: Option<TokenStream>,
+    error_body: Option<TokenStream>,
+}
+
+/// Which shared items an operation module re-exports instead of declaring them.
+#[derive(Default, Clone, Copy)]
+struct SharedUses {
+    headers: Option<usize>,
+    error_body: Option<usize>,
+}
+
+impl SharedItems {
+    fn of(ir: &ApiIr) -> Self {
+        // Identical tokens (docs included) make identical items.
+        let mut by_tokens: std::collections::HashMap<String, (TokenStream, Vec<usize>, bool)> = std::collections::HashMap::new();
+        let mut order = Vec::new();
+        for (index, op) in ir.operations.iter().enumerate() {
+            let headers = (op.lro.is_none()).then(|| headers_struct(ir, op, &quote!(Headers))).flatten();
+            let error_body = Some(error_enum(op, &quote!(ErrorBody))).filter(|t| !t.is_empty());
+            for (tokens, is_headers) in [(headers, true), (error_body, false)] {
+                let Some(tokens) = tokens else { continue };
+                let key = tokens.to_string();
+                let entry = by_tokens.entry(key.clone()).or_insert_with(|| {
+                    order.push(key);
+                    (tokens, Vec::new(), is_headers)
+                });
+                entry.1.push(index);
+            }
+        }
+        let mut scope = crate::ir::names::NameScope::new();
+        let mut items = Vec::new();
+        let mut uses = vec![SharedUses::default(); ir.operations.len()];
+        for key in order {
+            let Some((tokens, ops, is_headers)) = by_tokens.remove(&key) else { continue };
+            if ops.len() < 2 {
+                continue;
+            }
+            let first = &ir.operations[ops[0]].method_name;
+            let suffix = if is_headers { "Headers" } else { "ErrorBody" };
+            let name = scope.claim(&format!("{}{suffix}", heck::ToUpperCamelCase::to_upper_camel_case(first.as_str())));
+            for &op in &ops {
+                if is_headers {
+                    uses[op].headers = Some(items.len());
+                } else {
+                    uses[op].error_body = Some(items.len());
+                }
+            }
+            items.push((name, tokens, ops));
+        }
+        SharedItems { items, uses }
+    }
+
+    /// `pub use super::shared::… as Headers;` (and `as ErrorBody`) for operation `index`: the
+    /// items its module re-exports instead of declaring.
+    fn reexports(&self, index: usize) -> SharedReexports {
+        let uses = self.uses[index];
+        let reexport = |item: Option<usize>, alias: TokenStream| {
+            item.map(|i| {
+                let name = ident(&self.items[i].0);
+                quote!(pub use super::shared::#name as #alias;)
+            })
+        };
+        SharedReexports {
+            headers: reexport(uses.headers, quote!(Headers)),
+            error_body: reexport(uses.error_body, quote!(ErrorBody)),
+        }
+    }
+
+    /// The tokens of the shared items operation `index` re-exports.
+    fn items_of(&self, index: usize) -> impl Iterator<Item = &TokenStream> {
+        let uses = self.uses[index];
+        [uses.headers, uses.error_body].into_iter().flatten().map(|i| &self.items[i].1)
+    }
+
+    /// `mod shared { … }` with every shared item under its own name, compiled when any
+    /// operation that re-exports it is; nothing when no item is shared.
+    fn module(&self, ir: &ApiIr, plan: Option<&FeaturePlan>) -> TokenStream {
+        if self.items.is_empty() {
+            return TokenStream::new();
+        }
+        let items = self.items.iter().map(|(name, _, ops)| {
+            let name_ident = ident(name);
+            let first = &ir.operations[ops[0]];
+            let item = if name.ends_with("Headers") {
+                headers_struct(ir, first, &quote!(#name_ident)).unwrap_or_default()
+            } else {
+                error_enum(first, &quote!(#name_ident))
+            };
+            let cfg = plan.map(|plan| plan.operations_cfg(ops.iter().map(|&i| ir.operations[i].method_name.as_str()))).unwrap_or_default();
+            super::features::gate_items(item, &cfg)
+        });
+        quote! {
+            /// Response headers and error bodies that several operations share; each operation
+            /// module re-exports its own under the names `Headers` and `ErrorBody`.
+            mod shared {
+                #(#items)*
+            }
+        }
+    }
 }
 
 /// `by_tag::<tag>`: the operation modules grouped by the spec's tags (an operation with several
@@ -155,7 +275,7 @@ fn stored_type(p: &ParamIr) -> TokenStream {
     type_tokens(&p.ty, &models_path())
 }
 
-pub(super) fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
+fn operation_module(ir: &ApiIr, op: &OperationIr, shared: &SharedReexports) -> TokenStream {
     let module = ident(&op.method_name);
     let module_doc = format!(" Types of the `{}` operation (`{} {}`).", op.operation_id, op.http_method, op.path.template);
     let builder = request_builder(ir, op);
@@ -163,7 +283,7 @@ pub(super) fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         Some(_) => super::lro::lro_items(ir, op),
         None => {
             let decode = decode_response(ir, op);
-            let types = response_types(ir, op);
+            let types = response_types(ir, op, shared.headers.as_ref());
             quote!(#decode #types)
         }
     };
@@ -172,7 +292,10 @@ pub(super) fn operation_module(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let method = ident(&op.http_method);
     let retry_safe = op.retry_safe;
     let body_enum = body_enum(op);
-    let error_enum = error_enum(op);
+    let error_enum = match &shared.error_body {
+        Some(reexport) => reexport.clone(),
+        None => error_enum(op, &quote!(ErrorBody)),
+    };
     quote! {
         #[doc = #module_doc]
         pub mod #module {
@@ -977,7 +1100,7 @@ fn set_body(ir: &ApiIr, v: &crate::ir::BodyVariantIr, value: &TokenStream) -> To
 }
 
 /// The operation's `ErrorBody` enum when its error responses have different types by status.
-fn error_enum(op: &OperationIr) -> TokenStream {
+fn error_enum(op: &OperationIr, name: &TokenStream) -> TokenStream {
     use crate::ir::ErrorStatus;
     if !op.has_error_enum() {
         return TokenStream::new();
@@ -1032,14 +1155,14 @@ fn error_enum(op: &OperationIr) -> TokenStream {
             quote!(Self::#name(_) => ::std::option::Option::None,)
         }
     });
-    let error_body_impl = super::errors::wrapping_impl(&quote!(ErrorBody), quote!(match self { #(#wrapped_arms)* }));
+    let error_body_impl = super::errors::wrapping_impl(name, quote!(match self { #(#wrapped_arms)* }));
     quote! {
         /// The error bodies this operation documents, by status.
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
-        pub enum ErrorBody {
+        pub enum #name {
             #(#variants)*
         }
-        impl ErrorBody {
+        impl #name {
             /// Decodes the body of an error response with the type its status documents.
             #[inline]
             pub fn decode(status: ::restsmith_runtime::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
@@ -1247,9 +1370,13 @@ fn header_read(ir: &ApiIr, h: &HeaderIr) -> TokenStream {
     }
 }
 
-fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
-    let method = &op.method_name;
+/// The operation's `Headers` struct (named `name`) and its reader, when the spec documents
+/// response headers.
+fn headers_struct(ir: &ApiIr, op: &OperationIr, name: &TokenStream) -> Option<TokenStream> {
     let headers = merged_headers(op);
+    if headers.is_empty() {
+        return None;
+    }
     let header_fields = headers.iter().map(|h| {
         let name = ident(&h.rust_name);
         let ty = header_field_type(ir, h);
@@ -1261,6 +1388,27 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let read = header_read(ir, h);
         quote!(#name: #read,)
     });
+    Some(quote! {
+        /// The response headers the spec documents, decoded (`None` when absent or malformed).
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#header_fields)*
+        }
+
+        impl #name {
+            #[inline]
+            pub(crate) fn from_response(response: &::restsmith_runtime::RawResponse) -> Self {
+                Self { #(#header_inits)* }
+            }
+        }
+    })
+}
+
+/// The operation's `Response` alias, its `Body` enum when several statuses have bodies, and its
+/// `Headers` (`shared_headers`: the re-export of a shared struct, see [`SharedItems`]).
+fn response_types(ir: &ApiIr, op: &OperationIr, shared_headers: Option<&TokenStream>) -> TokenStream {
+    let method = &op.method_name;
     let (body_type, body_item) = match op.single_success_body() {
         Some(Some(t)) => (type_tokens(t, &models_path()), TokenStream::new()),
         Some(None) => (quote!(()), TokenStream::new()),
@@ -1291,27 +1439,14 @@ fn response_types(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let statuses = op.success.iter().map(|r| r.status.to_string()).collect::<Vec<_>>().join(", ");
     let response_doc = format!(" The successful response of [`Client::{method}`](super::super::client::Client::{method}) (status {statuses}).");
     // Without documented headers, the runtime's shared (empty) type: no struct to compile.
-    let headers_item = if headers.is_empty() {
-        quote! {
-            /// The response headers the spec documents: none.
-            pub type Headers = ::restsmith_runtime::NoHeaders;
-        }
-    } else {
-        quote! {
-            /// The response headers the spec documents, decoded (`None` when absent or malformed).
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
-            #[non_exhaustive]
-            pub struct Headers {
-                #(#header_fields)*
+    let headers_item = match shared_headers {
+        Some(reexport) => reexport.clone(),
+        None => headers_struct(ir, op, &quote!(Headers)).unwrap_or_else(|| {
+            quote! {
+                /// The response headers the spec documents: none.
+                pub type Headers = ::restsmith_runtime::NoHeaders;
             }
-
-            impl Headers {
-                #[inline]
-                fn from_response(response: &::restsmith_runtime::RawResponse) -> Self {
-                    Self { #(#header_inits)* }
-                }
-            }
-        }
+        }),
     };
     quote! {
         #[doc = #response_doc]

@@ -17,8 +17,9 @@ use super::{
 };
 use crate::error::{escape_pointer_token, Diagnostic, Location};
 
-/// Method names that the generated `Client` uses itself.
-const RESERVED_METHODS: &[&str] = &["new", "builder", "endpoint", "core", "with_options", "clone", "fmt", "by_tag"];
+/// Method names that the generated `Client` uses itself, and the names of the operations
+/// module's own modules (`by_tag`, `shared`).
+const RESERVED_METHODS: &[&str] = &["new", "builder", "endpoint", "core", "with_options", "clone", "fmt", "by_tag", "shared"];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 

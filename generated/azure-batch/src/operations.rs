@@ -187,7 +187,9 @@ pub mod certificate_cancel_deletion {
     }
     impl Headers {
         #[inline]
-        fn from_response(response: &::restsmith_runtime::RawResponse) -> Self {
+        pub(crate) fn from_response(
+            response: &::restsmith_runtime::RawResponse,
+        ) -> Self {
             Self {
                 client_request_id: response
                     .header::<::restsmith_runtime::uuid::Uuid>("client-request-id"),

@@ -507,6 +507,54 @@ mod responses {
     }
 
     #[tokio::test]
+    async fn shared_response_types() {
+        use corpus::shared_response_types::operations::{get_issue, get_repo, get_user};
+        // One type each, re-exported by both operations (this would not compile otherwise).
+        let same_headers: fn(get_repo::Headers) -> get_issue::Headers = |h| h;
+        let same_errors: fn(get_repo::ErrorBody) -> get_issue::ErrorBody = |e| e;
+        let _ = (same_headers, same_errors);
+        use std::any::TypeId;
+        assert_ne!(TypeId::of::<get_user::Headers>(), TypeId::of::<get_repo::Headers>(), "other headers, another struct");
+
+        let server = MockServer::start().await;
+        let page = ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!(["a", "b"]))
+            .insert_header("Link", "<https://next>; rel=\"next\"")
+            .insert_header("X-RateLimit-Remaining", "12");
+        Mock::given(path("/repos/r1")).respond_with(page.clone()).mount(&server).await;
+        Mock::given(path("/issues/7")).respond_with(page).mount(&server).await;
+        let not_found = ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "no such thing"}));
+        let invalid = ResponseTemplate::new(422).set_body_json(serde_json::json!({"message": "bad", "field": "number"}));
+        Mock::given(path("/repos/gone")).respond_with(not_found.clone()).mount(&server).await;
+        Mock::given(path("/issues/0")).respond_with(invalid).mount(&server).await;
+        Mock::given(path("/users/u1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json("u1").insert_header("ETag", "\"e\""))
+            .mount(&server)
+            .await;
+        Mock::given(path("/users/gone")).respond_with(not_found).mount(&server).await;
+        let c = client!(shared_response_types, server);
+
+        let repo = c.get_repo("r1").await.expect("200");
+        let issue = c.get_issue(7).await.expect("200");
+        for response in [&repo, &issue] {
+            assert_eq!(response.body, ["a", "b"]);
+            assert_eq!(response.headers.link.as_deref(), Some("<https://next>; rel=\"next\""));
+            assert_eq!(response.headers.x_rate_limit_remaining, Some(12));
+        }
+        let gone = api(c.get_repo("gone").await);
+        assert!(matches!(gone.body, Some(get_repo::ErrorBody::Status404(ref e)) if e.message == "no such thing"), "{:?}", gone.body);
+        let bad = api(c.get_issue(0).await);
+        assert!(matches!(bad.body, Some(get_issue::ErrorBody::Status422(ref e)) if e.field == "number"), "{:?}", bad.body);
+        assert_eq!(bad.message.as_deref(), Some("bad"));
+
+        // Different headers: its own struct.
+        let user = c.get_user("u1").await.expect("200");
+        assert_eq!((user.body.as_str(), user.headers.e_tag.as_deref()), ("u1", Some("\"e\"")));
+        let gone = api(c.get_user("gone").await);
+        assert_eq!(gone.body.map(|e| e.message).as_deref(), Some("no such thing"));
+    }
+
+    #[tokio::test]
     async fn error_range_4xx() {
         let server = MockServer::start().await;
         let rejection = serde_json::json!({"code": "OutOfStock", "message": "none left", "retryable": false});
