@@ -20,7 +20,7 @@ pub fn client_file(ir: &ApiIr, plan: Option<&super::features::FeaturePlan>) -> T
         None => TokenStream::new(),
     };
     let methods = ir.operations.iter().map(|op| {
-        let method = operation_method(op);
+        let method = operation_method(ir, op);
         let cfg = plan.map(|p| p.operation_cfg(&op.method_name)).unwrap_or_default();
         quote!(#cfg #method)
     });
@@ -161,7 +161,7 @@ fn endpoint_items(ir: &ApiIr) -> TokenStream {
     quote!(#default_item #builder)
 }
 
-pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
+pub(super) fn operation_method(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let name = ident(&op.method_name);
     let module = ident(&op.method_name);
     let mut spec_text = String::new();
@@ -201,11 +201,7 @@ pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
         let t = argument_type(p, &quote!(super::models::));
         quote!(#n: #t)
     });
-    let pass = required.iter().map(|p| {
-        let n = ident(&p.rust_name);
-        quote!(#n)
-    });
-    let (body_arg, body_pass) = match op.body.as_ref().filter(|b| b.required) {
+    let body_arg = match op.body.as_ref().filter(|b| b.required) {
         Some(b) => {
             let t = if !b.others.is_empty() {
                 quote!(super::operations::#module::Body)
@@ -216,12 +212,12 @@ pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
                     _ => type_tokens(&b.ty, &quote!(super::models::)),
                 }
             };
-            (quote!(body: #t), quote!(body))
+            quote!(body: #t)
         }
-        None => (TokenStream::new(), TokenStream::new()),
+        None => TokenStream::new(),
     };
     let all_args: Vec<TokenStream> = args.chain((!body_arg.is_empty()).then_some(body_arg)).collect();
-    let all_pass: Vec<TokenStream> = pass.chain((!body_pass.is_empty()).then_some(body_pass)).collect();
+    let inits = super::operations::builder_inits(ir, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
     let too_many = (all_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
@@ -230,7 +226,7 @@ pub(super) fn operation_method(op: &OperationIr) -> TokenStream {
         #too_many
         #[inline]
         pub fn #name(&self, #(#all_args),*) -> super::operations::#module::RequestBuilder<'_> {
-            super::operations::#module::RequestBuilder::new(self, #(#all_pass),*)
+            super::operations::#module::RequestBuilder { client: self, #(#inits)* }
         }
     }
 }

@@ -313,6 +313,29 @@ fn operation_module(ir: &ApiIr, op: &OperationIr, shared: &SharedReexports) -> T
     }
 }
 
+/// The field initializers of `op`'s request builder, in the client method that creates it (no
+/// constructor of its own, which would be one more generic function per operation to check):
+/// the required arguments (converted), unset optional parameters.
+pub fn builder_inits(ir: &ApiIr, op: &OperationIr) -> Vec<TokenStream> {
+    let mut inits: Vec<TokenStream> = op.required_args().map(|p| field_init(p, &ident(&p.rust_name))).collect();
+    if let Some(b) = &op.body {
+        let (_, _, conv) = body_types(b);
+        inits.push(match (b.required, conv) {
+            (true, true) => quote!(body: body.into(),),
+            (true, false) => quote!(body,),
+            (false, _) => quote!(body: ::std::option::Option::None,),
+        });
+    }
+    if own_client_request_id(ir, op).is_some() {
+        inits.push(quote!(client_request_id: ::std::option::Option::None,));
+    }
+    inits.extend(op.optional_args().map(|p| {
+        let name = ident(&p.rust_name);
+        quote!(#name: ::std::option::Option::None,)
+    }));
+    inits
+}
+
 fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let method = &op.method_name;
     let error = error_type(ir, op);
@@ -321,35 +344,25 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 
     let mut fields = Vec::new();
     let mut names = Vec::new();
-    let mut ctor_args = Vec::new();
-    let mut ctor_inits = Vec::new();
     for p in &required {
         let name = ident(&p.rust_name);
         let ty = stored_type(p);
-        let arg_ty = argument_type(p, &models_path());
-        fields.push(quote!(#name: #ty,));
+        fields.push(quote!(pub(crate) #name: #ty,));
         names.push(name.clone());
-        ctor_args.push(quote!(#name: #arg_ty));
-        ctor_inits.push(field_init(p, &name));
     }
     if let Some(b) = &op.body {
-        let (ty, arg_ty, conv) = body_types(b);
+        let (ty, _, _) = body_types(b);
         if b.required {
-            fields.push(quote!(body: #ty,));
-            names.push(ident("body"));
-            ctor_args.push(quote!(body: #arg_ty));
-            ctor_inits.push(if conv { quote!(body: body.into(),) } else { quote!(body,) });
+            fields.push(quote!(pub(crate) body: #ty,));
         } else {
-            fields.push(quote!(body: ::std::option::Option<#ty>,));
-            names.push(ident("body"));
-            ctor_inits.push(quote!(body: ::std::option::Option::None,));
+            fields.push(quote!(pub(crate) body: ::std::option::Option<#ty>,));
         }
+        names.push(ident("body"));
     }
     let mut setters = Vec::new();
     if let Some(header) = own_client_request_id(ir, op) {
-        fields.push(quote!(client_request_id: ::std::option::Option<::std::string::String>,));
+        fields.push(quote!(pub(crate) client_request_id: ::std::option::Option<::std::string::String>,));
         names.push(ident("client_request_id"));
-        ctor_inits.push(quote!(client_request_id: ::std::option::Option::None,));
         let doc = format!(" Sends `{header}: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.");
         setters.push(quote! {
             #[doc = #doc]
@@ -365,9 +378,8 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let ty = stored_type(p);
         let arg_ty = argument_type(p, &models_path());
         let conv = argument_conversion(p, &quote!(value));
-        fields.push(quote!(#name: ::std::option::Option<#ty>,));
+        fields.push(quote!(pub(crate) #name: ::std::option::Option<#ty>,));
         names.push(name.clone());
-        ctor_inits.push(quote!(#name: ::std::option::Option::None,));
         let doc = lines_to_doc(&param_doc(p));
         setters.push(quote! {
             #doc
@@ -413,25 +425,18 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let builder_doc = format!(" Request builder for [`Client::{method}`](super::super::client::Client::{method}): set optional parameters, then `.await` it (or call `send`).");
     let labelled: Vec<(String, TokenStream)> = names.iter().map(|n| (n.to_string(), quote!(self.#n))).collect();
     let debug = inline_debug(&quote!(RequestBuilder<'_>), "RequestBuilder", &labelled);
-    let too_many = (ctor_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #builder_doc]
         #[derive(::std::clone::Clone)]
         #[must_use = "a request builder does nothing until it is awaited or sent"]
         pub struct RequestBuilder<'a> {
-            client: &'a super::super::client::Client,
+            pub(crate) client: &'a super::super::client::Client,
             #(#fields)*
         }
 
         #debug
 
         impl<'a> RequestBuilder<'a> {
-            #too_many
-            #[inline]
-            pub(crate) fn new(client: &'a super::super::client::Client, #(#ctor_args),*) -> Self {
-                Self { client, #(#ctor_inits)* }
-            }
-
             #(#setters)*
 
             #[doc = #send_doc]

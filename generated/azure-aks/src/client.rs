@@ -73,11 +73,12 @@ impl Client {
         resource_group_name: impl ::std::convert::Into<::std::string::String>,
         resource_name: impl ::std::convert::Into<::std::string::String>,
     ) -> super::operations::managed_clusters_abort_latest_operation::RequestBuilder<'_> {
-        super::operations::managed_clusters_abort_latest_operation::RequestBuilder::new(
-            self,
-            resource_group_name,
-            resource_name,
-        )
+        super::operations::managed_clusters_abort_latest_operation::RequestBuilder {
+            client: self,
+            resource_group_name: resource_group_name.into(),
+            resource_name: resource_name.into(),
+            client_request_id: ::std::option::Option::None,
+        }
     }
     /// Gets a managed cluster.
     ///
@@ -94,10 +95,11 @@ impl Client {
         resource_group_name: impl ::std::convert::Into<::std::string::String>,
         resource_name: impl ::std::convert::Into<::std::string::String>,
     ) -> super::operations::managed_clusters_get::RequestBuilder<'_> {
-        super::operations::managed_clusters_get::RequestBuilder::new(
-            self,
-            resource_group_name,
-            resource_name,
-        )
+        super::operations::managed_clusters_get::RequestBuilder {
+            client: self,
+            resource_group_name: resource_group_name.into(),
+            resource_name: resource_name.into(),
+            client_request_id: ::std::option::Option::None,
+        }
     }
 }

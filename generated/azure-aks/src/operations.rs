@@ -13,10 +13,10 @@ pub mod managed_clusters_abort_latest_operation {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        resource_group_name: ::std::string::String,
-        resource_name: ::std::string::String,
-        client_request_id: ::std::option::Option<::std::string::String>,
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) resource_group_name: ::std::string::String,
+        pub(crate) resource_name: ::std::string::String,
+        pub(crate) client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -33,19 +33,6 @@ pub mod managed_clusters_abort_latest_operation {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(
-            client: &'a super::super::client::Client,
-            resource_group_name: impl ::std::convert::Into<::std::string::String>,
-            resource_name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            Self {
-                client,
-                resource_group_name: resource_group_name.into(),
-                resource_name: resource_name.into(),
-                client_request_id: ::std::option::Option::None,
-            }
-        }
         /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
         #[inline]
         pub fn client_request_id(
@@ -192,10 +179,10 @@ pub mod managed_clusters_get {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        resource_group_name: ::std::string::String,
-        resource_name: ::std::string::String,
-        client_request_id: ::std::option::Option<::std::string::String>,
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) resource_group_name: ::std::string::String,
+        pub(crate) resource_name: ::std::string::String,
+        pub(crate) client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -212,19 +199,6 @@ pub mod managed_clusters_get {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(
-            client: &'a super::super::client::Client,
-            resource_group_name: impl ::std::convert::Into<::std::string::String>,
-            resource_name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            Self {
-                client,
-                resource_group_name: resource_group_name.into(),
-                resource_name: resource_name.into(),
-                client_request_id: ::std::option::Option::None,
-            }
-        }
         /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
         #[inline]
         pub fn client_request_id(

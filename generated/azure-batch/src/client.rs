@@ -61,9 +61,13 @@ impl Client {
         &self,
         thumbprint: impl ::std::convert::Into<::std::string::String>,
     ) -> super::operations::certificate_cancel_deletion::RequestBuilder<'_> {
-        super::operations::certificate_cancel_deletion::RequestBuilder::new(
-            self,
-            thumbprint,
-        )
+        super::operations::certificate_cancel_deletion::RequestBuilder {
+            client: self,
+            thumbprint: thumbprint.into(),
+            timeout: ::std::option::Option::None,
+            client_request_id: ::std::option::Option::None,
+            return_client_request_id: ::std::option::Option::None,
+            ocp_date: ::std::option::Option::None,
+        }
     }
 }

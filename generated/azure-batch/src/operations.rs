@@ -13,12 +13,14 @@ pub mod certificate_cancel_deletion {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        thumbprint: ::std::string::String,
-        timeout: ::std::option::Option<i32>,
-        client_request_id: ::std::option::Option<::restsmith_runtime::uuid::Uuid>,
-        return_client_request_id: ::std::option::Option<bool>,
-        ocp_date: ::std::option::Option<
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) thumbprint: ::std::string::String,
+        pub(crate) timeout: ::std::option::Option<i32>,
+        pub(crate) client_request_id: ::std::option::Option<
+            ::restsmith_runtime::uuid::Uuid,
+        >,
+        pub(crate) return_client_request_id: ::std::option::Option<bool>,
+        pub(crate) ocp_date: ::std::option::Option<
             ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
         >,
     }
@@ -39,20 +41,6 @@ pub mod certificate_cancel_deletion {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(
-            client: &'a super::super::client::Client,
-            thumbprint: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            Self {
-                client,
-                thumbprint: thumbprint.into(),
-                timeout: ::std::option::Option::None,
-                client_request_id: ::std::option::Option::None,
-                return_client_request_id: ::std::option::Option::None,
-                ocp_date: ::std::option::Option::None,
-            }
-        }
         /// The maximum time that the server can spend processing the request, in seconds. The default is 30 seconds.
         ///
         /// Constraints: server default `30`.

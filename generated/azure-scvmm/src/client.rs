@@ -65,10 +65,11 @@ impl Client {
     ) -> super::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder<
         '_,
     > {
-        super::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder::new(
-            self,
-            resource_uri,
+        super::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder {
+            client: self,
+            resource_uri: resource_uri.into(),
             body,
-        )
+            client_request_id: ::std::option::Option::None,
+        }
     }
 }

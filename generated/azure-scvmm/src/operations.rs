@@ -13,10 +13,10 @@ pub mod virtual_machine_instances_delete_checkpoint {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        resource_uri: ::std::string::String,
-        body: super::super::models::VirtualMachineDeleteCheckpoint,
-        client_request_id: ::std::option::Option<::std::string::String>,
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) resource_uri: ::std::string::String,
+        pub(crate) body: super::super::models::VirtualMachineDeleteCheckpoint,
+        pub(crate) client_request_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -33,19 +33,6 @@ pub mod virtual_machine_instances_delete_checkpoint {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(
-            client: &'a super::super::client::Client,
-            resource_uri: impl ::std::convert::Into<::std::string::String>,
-            body: super::super::models::VirtualMachineDeleteCheckpoint,
-        ) -> Self {
-            Self {
-                client,
-                resource_uri: resource_uri.into(),
-                body,
-                client_request_id: ::std::option::Option::None,
-            }
-        }
         /// Sends `x-ms-client-request-id: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.
         #[inline]
         pub fn client_request_id(

@@ -66,7 +66,10 @@ impl Client {
         &self,
         id: i64,
     ) -> super::operations::get_vm_snap::RequestBuilder<'_> {
-        super::operations::get_vm_snap::RequestBuilder::new(self, id)
+        super::operations::get_vm_snap::RequestBuilder {
+            client: self,
+            id,
+        }
     }
     /// Update a virtual machine snapshot.
     ///
@@ -83,6 +86,10 @@ impl Client {
         id: i64,
         body: super::models::VmSnapUpdateRequest,
     ) -> super::operations::update_vm_snap::RequestBuilder<'_> {
-        super::operations::update_vm_snap::RequestBuilder::new(self, id, body)
+        super::operations::update_vm_snap::RequestBuilder {
+            client: self,
+            id,
+            body,
+        }
     }
 }

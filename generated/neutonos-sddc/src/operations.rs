@@ -13,8 +13,8 @@ pub mod get_vm_snap {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        id: i64,
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) id: i64,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -27,10 +27,6 @@ pub mod get_vm_snap {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(client: &'a super::super::client::Client, id: i64) -> Self {
-            Self { client, id }
-        }
         ///Sends the request and decodes the response.
         #[inline]
         pub fn send(
@@ -96,9 +92,9 @@ pub mod update_vm_snap {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        id: i64,
-        body: super::super::models::VmSnapUpdateRequest,
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) id: i64,
+        pub(crate) body: super::super::models::VmSnapUpdateRequest,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -111,14 +107,6 @@ pub mod update_vm_snap {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(
-            client: &'a super::super::client::Client,
-            id: i64,
-            body: super::super::models::VmSnapUpdateRequest,
-        ) -> Self {
-            Self { client, id, body }
-        }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
         #[inline]
         pub fn send(

@@ -68,6 +68,10 @@ impl Client {
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> super::operations::delete_images::RequestBuilder<'_> {
-        super::operations::delete_images::RequestBuilder::new(self, image_ids)
+        super::operations::delete_images::RequestBuilder {
+            client: self,
+            image_ids: image_ids.into_iter().map(::std::convert::Into::into).collect(),
+            delete_binded_snapshots: ::std::option::Option::None,
+        }
     }
 }

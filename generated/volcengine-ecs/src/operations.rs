@@ -13,9 +13,9 @@ pub mod delete_images {
     #[derive(::std::clone::Clone)]
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
-        client: &'a super::super::client::Client,
-        image_ids: ::std::vec::Vec<::std::string::String>,
-        delete_binded_snapshots: ::std::option::Option<bool>,
+        pub(crate) client: &'a super::super::client::Client,
+        pub(crate) image_ids: ::std::vec::Vec<::std::string::String>,
+        pub(crate) delete_binded_snapshots: ::std::option::Option<bool>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -31,22 +31,6 @@ pub mod delete_images {
         }
     }
     impl<'a> RequestBuilder<'a> {
-        #[inline]
-        pub(crate) fn new(
-            client: &'a super::super::client::Client,
-            image_ids: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<::std::string::String>,
-            >,
-        ) -> Self {
-            Self {
-                client,
-                image_ids: image_ids
-                    .into_iter()
-                    .map(::std::convert::Into::into)
-                    .collect(),
-                delete_binded_snapshots: ::std::option::Option::None,
-            }
-        }
         /// Whether to also delete the snapshots (or snapshot consistency groups) created with the image. true (default): delete them; false: keep them. (Source: PROTOCOLS.md §6.1 \[S18\]; not shown on the seed copy of the page.)
         ///
         /// Constraints: server default `true`.
