@@ -354,7 +354,7 @@ fn type_replacements_use_the_given_type() {
     );
     assert!(source.contains("pub type NullTime = crate::NullTime;"), "{source}");
     assert!(!source.contains("pub struct NullTime"));
-    assert!(source.contains("pub deleted_at: ::std::option::Option<NullTime>"));
+    assert!(source.contains("pub deleted_at: Option<NullTime>"));
 }
 
 #[test]

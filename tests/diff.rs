@@ -308,7 +308,7 @@ fn cli_exit_codes_and_formats() {
     // --code: the generated constructor gains the argument.
     let (_, code_diff, _) = run(&["--code", "--format", "markdown"]);
     assert!(code_diff.contains("```diff\n--- old/src/models.rs\n+++ new/src/models.rs\n"), "{code_diff}");
-    assert!(code_diff.contains("\n+    pub owner: ::std::string::String,\n"), "{code_diff}");
+    assert!(code_diff.contains("\n+    pub owner: String,\n"), "{code_diff}");
     let (_, json_code, _) = run(&["--code", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json_code).unwrap();
     assert!(value["code"].as_str().unwrap().contains("+++ new/src/models.rs"));

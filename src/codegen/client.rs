@@ -85,21 +85,21 @@ pub fn client_file(ir: &ApiIr, plan: Option<&super::features::FeaturePlan>) -> T
             #endpoint_items
 
             #[doc = #new_doc]
-            pub fn new(endpoint: &str, credential: impl ::restsmith_runtime::auth::Credential + 'static, #(#setting_args)*) -> ::std::result::Result<Self, super::Error> {
-                Self::with_options(endpoint, ::std::option::Option::Some(::std::sync::Arc::new(credential)), #(#setting_pass)* ::restsmith_runtime::ClientOptions::default())
+            pub fn new(endpoint: &str, credential: impl ::restsmith_runtime::auth::Credential + 'static, #(#setting_args)*) -> Result<Self, super::Error> {
+                Self::with_options(endpoint, Some(::std::sync::Arc::new(credential)), #(#setting_pass)* ::restsmith_runtime::ClientOptions::default())
             }
 
             #[doc = #with_options_doc]
             pub fn with_options(
                 endpoint: &str,
-                credential: ::std::option::Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
+                credential: Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
                 #(#setting_args)*
                 options: ::restsmith_runtime::ClientOptions,
-            ) -> ::std::result::Result<Self, super::Error> {
+            ) -> Result<Self, super::Error> {
                 #client_request_id
                 let core = ::restsmith_runtime::ClientCore::new(endpoint, credential, options, env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
                     .map_err(::restsmith_runtime::Error::into_body_type)?;
-                ::std::result::Result::Ok(Self { core, #(#setting_inits)* })
+                Ok(Self { core, #(#setting_inits)* })
             }
 
             #(#setting_getters)*
@@ -153,7 +153,7 @@ fn endpoint_items(ir: &ApiIr) -> TokenStream {
         let doc = lines_to_doc(&lines);
         quote! {
             #doc
-            pub fn endpoint_from(#(#args),*) -> ::std::string::String {
+            pub fn endpoint_from(#(#args),*) -> String {
                 format!(#format_string)
             }
         }
@@ -208,7 +208,7 @@ pub(super) fn operation_method(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             } else {
                 match b.kind {
                     crate::ir::BodyKind::Binary => quote!(impl ::std::convert::Into<::restsmith_runtime::Binary>),
-                    crate::ir::BodyKind::Text => quote!(impl ::std::convert::Into<::std::string::String>),
+                    crate::ir::BodyKind::Text => quote!(impl ::std::convert::Into<String>),
                     _ => type_tokens(&b.ty, &quote!(super::models::)),
                 }
             };
@@ -269,7 +269,7 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                         ::restsmith_runtime::auth::OAuth2Bearer::new(::std::sync::Arc::new(credential), #consts.iter().copied())
                     }
                     #[doc = #token_doc]
-                    pub fn #token_fn(token: impl ::std::convert::Into<::std::string::String>) -> ::restsmith_runtime::auth::BearerToken {
+                    pub fn #token_fn(token: impl ::std::convert::Into<String>) -> ::restsmith_runtime::auth::BearerToken {
                         ::restsmith_runtime::auth::BearerToken::new(token)
                     }
                 }
@@ -278,7 +278,7 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                 let doc = scheme_doc(&format!("Security scheme `{scheme}`: a static bearer token."), &base_doc, "");
                 quote! {
                     #doc
-                    pub fn #name(token: impl ::std::convert::Into<::std::string::String>) -> ::restsmith_runtime::auth::BearerToken {
+                    pub fn #name(token: impl ::std::convert::Into<String>) -> ::restsmith_runtime::auth::BearerToken {
                         ::restsmith_runtime::auth::BearerToken::new(token)
                     }
                 }
@@ -296,7 +296,7 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                 );
                 quote! {
                     #doc
-                    pub fn #name(key: impl ::std::convert::Into<::std::string::String>) -> ::restsmith_runtime::auth::ApiKey {
+                    pub fn #name(key: impl ::std::convert::Into<String>) -> ::restsmith_runtime::auth::ApiKey {
                         ::restsmith_runtime::auth::ApiKey::#ctor(#key_name, key)
                     }
                 }
@@ -310,9 +310,9 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                 quote! {
                     #doc
                     pub fn #name(
-                        access_key_id: impl ::std::convert::Into<::std::string::String>,
-                        secret_access_key: impl ::std::convert::Into<::std::string::String>,
-                        region: impl ::std::convert::Into<::std::string::String>,
+                        access_key_id: impl ::std::convert::Into<String>,
+                        secret_access_key: impl ::std::convert::Into<String>,
+                        region: impl ::std::convert::Into<String>,
                     ) -> ::restsmith_runtime::auth::VolcengineSigner {
                         ::restsmith_runtime::auth::VolcengineSigner::new(access_key_id, secret_access_key, #service, region)
                     }
@@ -327,9 +327,9 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                 quote! {
                     #doc
                     pub fn #name(
-                        account: impl ::std::convert::Into<::std::string::String>,
+                        account: impl ::std::convert::Into<String>,
                         key_base64: &str,
-                    ) -> ::std::result::Result<::restsmith_runtime::auth::SharedKeySigner, ::restsmith_runtime::auth::CredentialError> {
+                    ) -> Result<::restsmith_runtime::auth::SharedKeySigner, ::restsmith_runtime::auth::CredentialError> {
                         ::restsmith_runtime::auth::SharedKeySigner::new(account, key_base64)
                     }
                 }
@@ -339,8 +339,8 @@ pub fn auth_file(ir: &ApiIr) -> TokenStream {
                 quote! {
                     #doc
                     pub fn #name(
-                        user: impl ::std::convert::Into<::std::string::String>,
-                        password: impl ::std::convert::Into<::std::string::String>,
+                        user: impl ::std::convert::Into<String>,
+                        password: impl ::std::convert::Into<String>,
                     ) -> ::restsmith_runtime::auth::BasicAuth {
                         ::restsmith_runtime::auth::BasicAuth::new(user, password)
                     }

@@ -31,22 +31,22 @@ pub fn error_body_impl(ir: &ApiIr, name: &str) -> Option<TokenStream> {
     let request_id_fn = request_id_body.map(|body| {
         quote! {
             #[inline]
-            fn request_id(&self) -> ::std::option::Option<&str> {
+            fn request_id(&self) -> Option<&str> {
                 #body
             }
         }
     });
-    let code_body = code.map(|path| accessor(ir, &path)).unwrap_or_else(|| quote!(::std::option::Option::None));
-    let message_body = message.map(|path| accessor(ir, &path)).unwrap_or_else(|| quote!(::std::option::Option::None));
+    let code_body = code.map(|path| accessor(ir, &path)).unwrap_or_else(|| quote!(None));
+    let message_body = message.map(|path| accessor(ir, &path)).unwrap_or_else(|| quote!(None));
     let ty = ident(name);
     Some(quote! {
         impl ::restsmith_runtime::ErrorBody for #ty {
             #[inline]
-            fn code(&self) -> ::std::option::Option<&str> {
+            fn code(&self) -> Option<&str> {
                 #code_body
             }
             #[inline]
-            fn message(&self) -> ::std::option::Option<&str> {
+            fn message(&self) -> Option<&str> {
                 #message_body
             }
             #request_id_fn
@@ -108,7 +108,7 @@ fn accessor(ir: &ApiIr, path: &[Step<'_>]) -> TokenStream {
                 if optional {
                     quote!(#expr.#fname.as_deref())
                 } else {
-                    quote!(::std::option::Option::Some(#expr.#fname.as_str()))
+                    quote!(Some(#expr.#fname.as_str()))
                 }
             } else {
                 // A message object with a `value` string.
@@ -119,9 +119,9 @@ fn accessor(ir: &ApiIr, path: &[Step<'_>]) -> TokenStream {
                     },
                     _ => None,
                 };
-                let Some(value_field) = value_field else { return quote!(::std::option::Option::None) };
+                let Some(value_field) = value_field else { return quote!(None) };
                 let vname = ident(&value_field.rust_name);
-                let value = if value_field.is_optional() { quote!(m.#vname.as_deref()) } else { quote!(::std::option::Option::Some(m.#vname.as_str())) };
+                let value = if value_field.is_optional() { quote!(m.#vname.as_deref()) } else { quote!(Some(m.#vname.as_str())) };
                 if optional {
                     quote!(#expr.#fname.as_ref().and_then(|m| #value))
                 } else {
@@ -136,7 +136,7 @@ fn accessor(ir: &ApiIr, path: &[Step<'_>]) -> TokenStream {
             expr = quote!(#expr.#fname);
         }
     }
-    quote!(::std::option::Option::None)
+    quote!(None)
 }
 
 /// A union error type asks whichever variant it holds.
@@ -146,12 +146,12 @@ fn union_error_body_impl(ir: &ApiIr, name: &str, u: &crate::ir::UnionDef) -> Tok
         let vname = ident(&v.rust_name);
         let delegates = matches!(&v.ty, TypeRef::Named(n) if matches!(ir.resolved_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Union(_))));
         match (delegates, v.boxed) {
-            (true, true) => quote!(Self::#vname(v) => ::std::option::Option::Some(&**v),),
-            (true, false) => quote!(Self::#vname(v) => ::std::option::Option::Some(v),),
-            (false, _) => quote!(Self::#vname(_) => ::std::option::Option::None,),
+            (true, true) => quote!(Self::#vname(v) => Some(&**v),),
+            (true, false) => quote!(Self::#vname(v) => Some(v),),
+            (false, _) => quote!(Self::#vname(_) => None,),
         }
     });
-    let unknown = u.keeps_unknown.then(|| quote!(Self::UnknownValue(v) => ::std::option::Option::Some(v),));
+    let unknown = u.keeps_unknown.then(|| quote!(Self::UnknownValue(v) => Some(v),));
     wrapping_impl(&quote!(#ty), quote!(match self { #(#arms)* #unknown }))
 }
 
@@ -161,7 +161,7 @@ pub fn wrapping_impl(ty: &TokenStream, wrapped: TokenStream) -> TokenStream {
     quote! {
         impl ::restsmith_runtime::ErrorBody for #ty {
             #[inline]
-            fn wrapped(&self) -> ::std::option::Option<&dyn ::restsmith_runtime::ErrorBody> {
+            fn wrapped(&self) -> Option<&dyn ::restsmith_runtime::ErrorBody> {
                 #wrapped
             }
         }

@@ -23,7 +23,7 @@ pub fn final_type(op: &OperationIr) -> TokenStream {
     match body {
         Some(t) if some_without_body => {
             let t = type_tokens(&t, &models_path());
-            quote!(::std::option::Option<#t>)
+            quote!(Option<#t>)
         }
         Some(t) => type_tokens(&t, &models_path()),
         None => quote!(()),
@@ -53,8 +53,8 @@ pub fn lro_send(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     let (locals, build) = match &op.lro {
         Some(LroIr::Azure { final_state_via }) => {
             let via = match final_state_via {
-                Some(v) => quote!(::std::option::Option::Some(#v)),
-                None => quote!(::std::option::Option::None),
+                Some(v) => quote!(Some(#v)),
+                None => quote!(None),
             };
             let has_result = has_result(op);
             let locals = quote! {
@@ -94,15 +94,15 @@ pub fn lro_send(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     };
     quote! {
         let request = match self.prepare() {
-            ::std::result::Result::Ok(request) => request,
-            ::std::result::Result::Err(error) => return ::restsmith_runtime::Call::failed(error),
+            Ok(request) => request,
+            Err(error) => return ::restsmith_runtime::Call::failed(error),
         };
         #locals
         let core = self.client.core().clone();
-        ::restsmith_runtime::Call::new(self.client.core(), ::std::result::Result::Ok(request), move |response| {
+        ::restsmith_runtime::Call::new(self.client.core(), Ok(request), move |response| {
             match response.status.as_u16() {
                 #accept
-                _ => return ::std::result::Result::Err(response.into_error()),
+                _ => return Err(response.into_error()),
             }
             #build
         })
@@ -132,7 +132,7 @@ fn reconcile_resource_url(ir: &ApiIr, op: &OperationIr, r: &ReconcileIr) -> Toke
     };
     let pushes = path_pushes(ir, poll, &place_of);
     quote!({
-        let mut path = ::std::string::String::new();
+        let mut path = String::new();
         #(#pushes)*
         self.client.core().request(&META, &path, &::restsmith_runtime::query::Query::new()).url
     })
@@ -144,8 +144,8 @@ fn reconcile_spec(r: &ReconcileIr) -> TokenStream {
     let failed = &r.failed;
     let gone = &r.gone;
     let opt = |v: &Option<String>| match v {
-        Some(s) => quote!(::std::option::Option::Some(#s)),
-        None => quote!(::std::option::Option::None),
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
     };
     let pending = opt(&r.pending_pointer);
     let irreconcilable = opt(&r.irreconcilable_pointer);
@@ -187,7 +187,7 @@ pub fn lro_items(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[inline]
-        pub fn resume(client: &super::super::client::Client, token: &str) -> ::std::result::Result<#poller, #error> {
+        pub fn resume(client: &super::super::client::Client, token: &str) -> Result<#poller, #error> {
             #body
         }
     }

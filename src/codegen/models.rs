@@ -134,9 +134,9 @@ fn type_item(ir: &ApiIr, t: &TypeDef) -> TokenStream {
 
 fn field_type(f: &FieldDef) -> TokenStream {
     let inner = type_tokens(&f.ty, &TokenStream::new());
-    let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
     if f.is_optional() {
-        quote!(::std::option::Option<#inner>)
+        quote!(Option<#inner>)
     } else {
         inner
     }
@@ -183,7 +183,7 @@ fn struct_item(ir: &ApiIr, name: &str, s: &StructDef, doc: TokenStream) -> Token
         quote! {
             /// Properties not named by the schema.
             #flatten
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
         }
     });
     let required: Vec<&FieldDef> = s.fields.iter().filter(|f| !f.is_optional()).collect();
@@ -283,7 +283,7 @@ fn opt_str(owner: &TokenStream, f: &FieldDef) -> TokenStream {
     if f.is_optional() {
         quote!(#owner.#name.as_deref())
     } else {
-        quote!(::std::option::Option::Some(#owner.#name.as_str()))
+        quote!(Some(#owner.#name.as_str()))
     }
 }
 
@@ -298,7 +298,7 @@ fn batch_outcome(ir: &ApiIr, name: &str, s: &StructDef, b: &crate::ir::BatchResu
     let code = opt_str(&quote!(e), field_by_wire(error, &b.error_code)?);
     let message = match b.error_message.as_deref().and_then(|m| field_by_wire(error, m)) {
         Some(f) => opt_str(&quote!(e), f),
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let items_name = ident(&items_field.rust_name);
     let iter = if items_field.is_optional() { quote!(self.#items_name.iter().flatten()) } else { quote!(self.#items_name.iter()) };
@@ -306,8 +306,8 @@ fn batch_outcome(ir: &ApiIr, name: &str, s: &StructDef, b: &crate::ir::BatchResu
     let error_ref = match (error_field.is_optional(), error_field.boxed) {
         (true, true) => quote!(item.#error_name.as_deref()),
         (true, false) => quote!(item.#error_name.as_ref()),
-        (false, true) => quote!(::std::option::Option::Some(&*item.#error_name)),
-        (false, false) => quote!(::std::option::Option::Some(&item.#error_name)),
+        (false, true) => quote!(Some(&*item.#error_name)),
+        (false, false) => quote!(Some(&item.#error_name)),
     };
     let name_ident = ident(name);
     let doc = format!(
@@ -413,16 +413,16 @@ fn constructor(name: &str, s: &StructDef, required: &[&FieldDef], ir: &ApiIr) ->
         let fname = ident(&f.rust_name);
         if let (Some(init), false) = (discriminator_init(ir, f), f.is_optional()) {
             if f.boxed {
-                quote!(#fname: ::std::boxed::Box::new(#init))
+                quote!(#fname: Box::new(#init))
             } else {
                 quote!(#fname: #init)
             }
         } else if let (true, Some(init)) = (f.is_optional() && !f.boxed, default_init(ir, f)) {
-            quote!(#fname: ::std::option::Option::Some(#init))
+            quote!(#fname: Some(#init))
         } else if f.is_optional() {
-            quote!(#fname: ::std::option::Option::None)
+            quote!(#fname: None)
         } else if f.boxed {
-            quote!(#fname: ::std::boxed::Box::new(#fname))
+            quote!(#fname: Box::new(#fname))
         } else {
             quote!(#fname)
         }
@@ -499,7 +499,7 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
     let from_value = e.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let n = value(v);
-        quote!(#n => ::std::option::Option::Some(Self::#vname),)
+        quote!(#n => Some(Self::#vname),)
     });
     let all = e.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
@@ -518,7 +518,7 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
         (TokenStream::new(), TokenStream::new(), quote!(Self::known(value).unwrap_or(Self::KNOWN[0])), " The enum value for `value` (an unknown value maps to the first known one).")
     };
     let deserialize = if e.extensible {
-        quote!(::std::result::Result::Ok(Self::from(value)))
+        quote!(Ok(Self::from(value)))
     } else {
         quote!(Self::known(value).ok_or_else(|| <D::Error as ::serde::de::Error>::custom(format!("unknown value {value}"))))
     };
@@ -552,10 +552,10 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 }
             }
             #[inline]
-            fn known(value: i64) -> ::std::option::Option<Self> {
+            fn known(value: i64) -> Option<Self> {
                 match value {
                     #(#from_value)*
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 }
             }
         }
@@ -567,12 +567,12 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             }
         }
         impl ::serde::Serialize for #name_ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name_ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
                 #deserialize
             }
@@ -626,7 +626,7 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             pub enum #name_ident {
                 #(#variants)*
                 /// A value not known when this crate was generated.
-                UnknownValue(::std::string::String),
+                UnknownValue(String),
             }
             impl #name_ident {
                 /// The known values.
@@ -661,8 +661,8 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             }
             impl ::std::cmp::PartialOrd for #name_ident {
                 #[inline]
-                fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-                    ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+                fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                    Some(::std::cmp::Ord::cmp(self, other))
                 }
             }
             impl ::std::cmp::Ord for #name_ident {
@@ -674,8 +674,8 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
             impl ::std::str::FromStr for #name_ident {
                 type Err = ::std::convert::Infallible;
                 #[inline]
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    ::std::result::Result::Ok(Self::from(value))
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from(value))
                 }
             }
             impl ::std::fmt::Display for #name_ident {
@@ -685,14 +685,14 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
                 }
             }
             impl ::serde::Serialize for #name_ident {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
             impl<'de> ::serde::Deserialize<'de> for #name_ident {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    ::std::result::Result::Ok(Self::from(value.as_str()))
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
                 }
             }
         }
@@ -778,7 +778,7 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
     let variant_type = |v: &crate::ir::UnionVariant| {
         let ty = type_tokens(&v.ty, &TokenStream::new());
         if v.boxed {
-            quote!(::std::boxed::Box<#ty>)
+            quote!(Box<#ty>)
         } else {
             ty
         }
@@ -820,15 +820,15 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
             let attempts = u.variants.iter().map(|v| {
                 let vname = ident(&v.rust_name);
                 quote! {
-                    if let ::std::option::Option::Some(variant) = ::restsmith_runtime::object::variant(&value) {
-                        return ::std::result::Result::Ok(#name_ident::#vname(variant));
+                    if let Some(variant) = ::restsmith_runtime::object::variant(&value) {
+                        return Ok(#name_ident::#vname(variant));
                     }
                 }
             });
             let last = if u.keeps_unknown {
-                quote!(::std::result::Result::Ok(#name_ident::UnknownValue(value)))
+                quote!(Ok(#name_ident::UnknownValue(value)))
             } else {
-                quote!(::std::result::Result::Err(::restsmith_runtime::object::no_variant(#name)))
+                quote!(Err(::restsmith_runtime::object::no_variant(#name)))
             };
             (" The first variant the JSON value deserializes into is chosen.".to_owned(), quote!(#(#attempts)* #last))
         }
@@ -837,13 +837,13 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
                 let tag = v.tag.as_ref()?;
                 let vname = ident(&v.rust_name);
                 Some(quote! {
-                    ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(#name_ident::#vname),
+                    Some(#tag) => ::serde_json::from_value(value).map(#name_ident::#vname),
                 })
             });
             let last = if u.keeps_unknown {
-                quote!(::std::result::Result::Ok(#name_ident::UnknownValue(value)))
+                quote!(Ok(#name_ident::UnknownValue(value)))
             } else {
-                quote!(::std::result::Result::Err(::restsmith_runtime::object::no_variant(#name)))
+                quote!(Err(::restsmith_runtime::object::no_variant(#name)))
             };
             let reads = quote! {
                 match value.get(#property).and_then(::serde_json::Value::as_str) {
@@ -869,7 +869,7 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
             #unknown
         }
         impl ::serde::Serialize for #name_ident {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 #[inline]
                 fn value(union: &#name_ident) -> &dyn ::restsmith_runtime::erased_serde::Serialize {
                     match union {
@@ -881,7 +881,7 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #name_ident {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 #[inline]
                 fn read(value: ::serde_json::Value) -> ::restsmith_runtime::object::Result<#name_ident> {
                     #reads

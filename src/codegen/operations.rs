@@ -242,9 +242,9 @@ pub fn crate_error_body(ir: &ApiIr) -> Option<TypeRef> {
 /// `models` is the path prefix of named types where the argument appears.
 pub fn argument_type(p: &ParamIr, models: &TokenStream) -> TokenStream {
     match &p.ty {
-        TypeRef::Prim(Primitive::String) => quote!(impl ::std::convert::Into<::std::string::String>),
+        TypeRef::Prim(Primitive::String) => quote!(impl ::std::convert::Into<String>),
         TypeRef::List(inner) if **inner == TypeRef::Prim(Primitive::String) => {
-            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>)
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<String>>)
         }
         other => type_tokens(other, models),
     }
@@ -323,15 +323,15 @@ pub fn builder_inits(ir: &ApiIr, op: &OperationIr) -> Vec<TokenStream> {
         inits.push(match (b.required, conv) {
             (true, true) => quote!(body: body.into(),),
             (true, false) => quote!(body,),
-            (false, _) => quote!(body: ::std::option::Option::None,),
+            (false, _) => quote!(body: None,),
         });
     }
     if own_client_request_id(ir, op).is_some() {
-        inits.push(quote!(client_request_id: ::std::option::Option::None,));
+        inits.push(quote!(client_request_id: None,));
     }
     inits.extend(op.optional_args().map(|p| {
         let name = ident(&p.rust_name);
-        quote!(#name: ::std::option::Option::None,)
+        quote!(#name: None,)
     }));
     inits
 }
@@ -355,20 +355,20 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         if b.required {
             fields.push(quote!(pub(crate) body: #ty,));
         } else {
-            fields.push(quote!(pub(crate) body: ::std::option::Option<#ty>,));
+            fields.push(quote!(pub(crate) body: Option<#ty>,));
         }
         names.push(ident("body"));
     }
     let mut setters = Vec::new();
     if let Some(header) = own_client_request_id(ir, op) {
-        fields.push(quote!(pub(crate) client_request_id: ::std::option::Option<::std::string::String>,));
+        fields.push(quote!(pub(crate) client_request_id: Option<String>,));
         names.push(ident("client_request_id"));
         let doc = format!(" Sends `{header}: value` instead of a generated UUID (it is re-sent on every retry and poll), to correlate the call with your own logs.");
         setters.push(quote! {
             #[doc = #doc]
             #[inline]
-            pub fn client_request_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.client_request_id = ::std::option::Option::Some(value.into());
+            pub fn client_request_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+                self.client_request_id = Some(value.into());
                 self
             }
         });
@@ -378,14 +378,14 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         let ty = stored_type(p);
         let arg_ty = argument_type(p, &models_path());
         let conv = argument_conversion(p, &quote!(value));
-        fields.push(quote!(pub(crate) #name: ::std::option::Option<#ty>,));
+        fields.push(quote!(pub(crate) #name: Option<#ty>,));
         names.push(name.clone());
         let doc = lines_to_doc(&param_doc(p));
         setters.push(quote! {
             #doc
             #[inline]
             pub fn #name(mut self, value: #arg_ty) -> Self {
-                self.#name = ::std::option::Option::Some(#conv);
+                self.#name = Some(#conv);
                 self
             }
         });
@@ -401,7 +401,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
             #doc
             #[inline]
             pub fn body(mut self, value: #arg_ty) -> Self {
-                self.body = ::std::option::Option::Some(#value);
+                self.body = Some(#value);
                 self
             }
         });
@@ -447,7 +447,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 
             /// Checks the arguments and builds the HTTP request.
             #[inline]
-            fn prepare(&self) -> ::std::result::Result<::restsmith_runtime::Request, #error> {
+            fn prepare(&self) -> Result<::restsmith_runtime::Request, #error> {
                 #prepare_body
             }
 
@@ -455,7 +455,7 @@ fn request_builder(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         }
 
         impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-            type Output = ::std::result::Result<#output, #error>;
+            type Output = Result<#output, #error>;
             type IntoFuture = ::restsmith_runtime::Call<'a, #output, #error_body>;
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
@@ -486,10 +486,10 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
             if f.is_optional() {
                 quote!(page.#name)
             } else {
-                quote!(::std::option::Option::Some(page.#name))
+                quote!(Some(page.#name))
             }
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let doc = match &pageable.next_link_field {
         Some(link) => format!(" Every item of every page: sends this request, then follows `{link}` until a page has none. An error ends the stream."),
@@ -503,7 +503,7 @@ fn pager_method(ir: &ApiIr, op: &OperationIr) -> Option<TokenStream> {
             let client = self.client;
             #(#captures)*
             ::restsmith_runtime::pager::items(
-                ::std::boxed::Box::pin(self.send().map(|response| response.body)),
+                Box::pin(self.send().map(|response| response.body)),
                 move |link| {
                     #next
                 },
@@ -525,7 +525,7 @@ fn next_page_fetch(
 ) -> (Vec<TokenStream>, TokenStream) {
     let direct = |extra: Vec<TokenStream>| {
         quote! {
-            ::std::boxed::Box::pin(async move {
+            Box::pin(async move {
                 ::restsmith_runtime::pager::next_page_with::<#page_type, #error_body>(client.core(), &META, &link, &[#(#extra),*]).await
             })
         }
@@ -577,7 +577,7 @@ fn next_page_fetch(
     }
     let method = ident(&next.method_name);
     let fetch = quote! {
-        ::std::boxed::Box::pin(client.#method(#(#args),*).send().map(|response| response.body))
+        Box::pin(client.#method(#(#args),*).send().map(|response| response.body))
     };
     (captures, fetch)
 }
@@ -724,12 +724,12 @@ fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
     let name = &p.rust_name;
     let mut calls = Vec::new();
     let opt_usize = |x: Option<usize>| match x {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
     };
     let opt_f64 = |x: Option<f64>| match x {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
     };
     match &p.ty {
         TypeRef::Prim(Primitive::String) => {
@@ -745,8 +745,8 @@ fn validation_calls(p: &ParamIr, value: &TokenStream) -> TokenStream {
             let as_f64 = if *p == Primitive::F64 { quote!(*#value) } else { quote!(*#value as f64) };
             if v.exclusive_minimum || v.exclusive_maximum {
                 let bound = |b: Option<f64>, exclusive: bool| match b {
-                    Some(n) => quote!(::std::option::Option::Some((#n, #exclusive))),
-                    None => quote!(::std::option::Option::None),
+                    Some(n) => quote!(Some((#n, #exclusive))),
+                    None => quote!(None),
                 };
                 let (min, max) = (bound(v.minimum, v.exclusive_minimum), bound(v.maximum, v.exclusive_maximum));
                 calls.push(quote!(::restsmith_runtime::validate::range_exclusive(#name, #as_f64, #min, #max)?;));
@@ -793,7 +793,7 @@ fn with_value(p: &ParamIr, f: impl Fn(&TokenStream) -> TokenStream) -> TokenStre
         quote!({ let value = &#place; #body })
     } else {
         let body = f(&quote!(value));
-        quote!(if let ::std::option::Option::Some(value) = &#place { #body })
+        quote!(if let Some(value) = &#place { #body })
     }
 }
 
@@ -805,7 +805,7 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
 
     let path = path_join(ir, op).unwrap_or_else(|| {
         let pushes = path_pushes(ir, op, &|p| value_place(p));
-        quote!(let mut path = ::std::string::String::new(); #(#pushes)*)
+        quote!(let mut path = String::new(); #(#pushes)*)
     });
 
     let query_params: Vec<&ParamIr> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
@@ -845,7 +845,7 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
                 (_, TypeRef::List(inner)) if **inner == TypeRef::Prim(Primitive::String) => quote!(&#value.join(",")),
                 (_, TypeRef::List(inner)) => {
                     let item = text_owned(ir, inner, &quote!(item));
-                    quote!(&#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>().join(","))
+                    quote!(&#value.iter().map(|item| #item).collect::<Vec<_>>().join(","))
                 }
                 (_, other) => text_arg(ir, other, value),
             };
@@ -871,7 +871,7 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         if b.required {
             quote!({ let body = &self.body; #set })
         } else {
-            quote!(if let ::std::option::Option::Some(body) = &self.body { #set })
+            quote!(if let Some(body) = &self.body { #set })
         }
     });
 
@@ -886,7 +886,7 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     };
     let own_request_id = own_client_request_id(ir, op).map(|header| {
         quote! {
-            if let ::std::option::Option::Some(value) = &self.client_request_id {
+            if let Some(value) = &self.client_request_id {
                 request.header(#header, value)?;
             }
         }
@@ -903,7 +903,7 @@ fn prepare_body(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         #accept
         #own_request_id
         #body
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 
@@ -919,7 +919,7 @@ fn query_push(ir: &ApiIr, p: &ParamIr) -> TokenStream {
         }
         (ParamEncoding::IndexedList, TypeRef::List(inner)) => {
             let item = text_owned(ir, inner, &quote!(item));
-            quote!(query.push_indexed_list(#wire, &#value.iter().map(|item| #item).collect::<::std::vec::Vec<_>>());)
+            quote!(query.push_indexed_list(#wire, &#value.iter().map(|item| #item).collect::<Vec<_>>());)
         }
         (ParamEncoding::Styled { style, explode, allow_reserved }, ty) => {
             let style = style_tokens(*style);
@@ -958,7 +958,7 @@ fn plain_text_param(ir: &ApiIr, p: &ParamIr) -> bool {
 fn optional_value(p: &ParamIr) -> TokenStream {
     let place = value_place(p);
     if p.required || p.client_setting {
-        quote!(&::std::option::Option::Some(&#place))
+        quote!(&Some(&#place))
     } else {
         quote!(&#place)
     }
@@ -1044,7 +1044,7 @@ fn body_types(b: &crate::ir::RequestBodyIr) -> (TokenStream, TokenStream, bool) 
     }
     match b.kind {
         BodyKind::Binary => (quote!(::restsmith_runtime::Binary), quote!(impl ::std::convert::Into<::restsmith_runtime::Binary>), true),
-        BodyKind::Text => (quote!(::std::string::String), quote!(impl ::std::convert::Into<::std::string::String>), true),
+        BodyKind::Text => (quote!(String), quote!(impl ::std::convert::Into<String>), true),
         _ => {
             let ty = type_tokens(&b.ty, &models_path());
             (ty.clone(), ty, false)
@@ -1075,8 +1075,8 @@ fn set_body(ir: &ApiIr, v: &crate::ir::BodyVariantIr, value: &TokenStream) -> To
                 let name = ident(&part.rust_name);
                 let wire = &part.wire_name;
                 let part_type = match &part.content_type {
-                    Some(t) => quote!(::std::option::Option::Some(#t)),
-                    None => quote!(::std::option::Option::None),
+                    Some(t) => quote!(Some(#t)),
+                    None => quote!(None),
                 };
                 let inner = match &field.ty {
                     TypeRef::List(inner) => inner.as_ref().clone(),
@@ -1090,7 +1090,7 @@ fn set_body(ir: &ApiIr, v: &crate::ir::BodyVariantIr, value: &TokenStream) -> To
                 };
                 let each = if part.list { quote!(for item in items { #add_one }) } else { quote!({ let item = items; #add_one }) };
                 Some(if part.optional {
-                    quote!(if let ::std::option::Option::Some(items) = &#value.#name { #each })
+                    quote!(if let Some(items) = &#value.#name { #each })
                 } else {
                     quote!({ let items = &#value.#name; #each })
                 })
@@ -1147,17 +1147,17 @@ fn error_enum(op: &OperationIr, name: &TokenStream) -> TokenStream {
                 let name = ident(&name_of(e.status));
                 quote!(#pattern => ::serde_json::from_slice(body).ok().map(Self::#name),)
             }
-            None => quote!(#pattern => ::std::option::Option::None,),
+            None => quote!(#pattern => None,),
         }
     });
     let has_default = op.errors.iter().any(|e| e.status == ErrorStatus::Default);
-    let fallback = (!has_default).then(|| quote!(_ => ::std::option::Option::None,));
+    let fallback = (!has_default).then(|| quote!(_ => None,));
     let wrapped_arms = typed.iter().map(|(status, ty)| {
         let name = ident(&name_of(*status));
         if matches!(ty, TypeRef::Named(_) | TypeRef::Any) {
-            quote!(Self::#name(body) => ::std::option::Option::Some(body),)
+            quote!(Self::#name(body) => Some(body),)
         } else {
-            quote!(Self::#name(_) => ::std::option::Option::None,)
+            quote!(Self::#name(_) => None,)
         }
     });
     let error_body_impl = super::errors::wrapping_impl(name, quote!(match self { #(#wrapped_arms)* }));
@@ -1170,7 +1170,7 @@ fn error_enum(op: &OperationIr, name: &TokenStream) -> TokenStream {
         impl #name {
             /// Decodes the body of an error response with the type its status documents.
             #[inline]
-            pub fn decode(status: ::restsmith_runtime::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
+            pub fn decode(status: ::restsmith_runtime::http::StatusCode, body: &[u8]) -> Option<Self> {
                 #[allow(unreachable_patterns)]
                 match status.as_u16() {
                     #(#arms)*
@@ -1189,7 +1189,7 @@ fn body_enum(op: &OperationIr) -> TokenStream {
         let name = ident(&v.rust_name);
         let ty = match v.kind {
             BodyKind::Binary => quote!(::restsmith_runtime::Binary),
-            BodyKind::Text => quote!(::std::string::String),
+            BodyKind::Text => quote!(String),
             _ => type_tokens(&v.ty, &models_path()),
         };
         let doc = format!(" Sent as `{}`.", v.content_type);
@@ -1224,7 +1224,7 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
         return quote! {
             /// Checks the response's status and decodes it.
             #[inline]
-            fn decode(response: ::restsmith_runtime::RawResponse) -> ::std::result::Result<Response, #error> {
+            fn decode(response: ::restsmith_runtime::RawResponse) -> Result<Response, #error> {
                 #call
             }
         };
@@ -1274,14 +1274,14 @@ fn decode_response(ir: &ApiIr, op: &OperationIr) -> TokenStream {
     quote! {
         /// Checks the response's status and decodes it.
         #[inline]
-        fn decode(response: ::restsmith_runtime::RawResponse) -> ::std::result::Result<Response, #error> {
+        fn decode(response: ::restsmith_runtime::RawResponse) -> Result<Response, #error> {
         #bind match response.status.as_u16() {
             #(#arms)*
-            _ => return ::std::result::Result::Err(#into_error),
+            _ => return Err(#into_error),
         };
         let request_id = #request_id;
         let headers = #headers;
-        ::std::result::Result::Ok(::restsmith_runtime::Response::new(response, request_id, headers, #body_value))
+        Ok(::restsmith_runtime::Response::new(response, request_id, headers, #body_value))
         }
     }
 }
@@ -1345,10 +1345,10 @@ pub fn merged_headers(op: &OperationIr) -> Vec<HeaderIr> {
 
 fn header_field_type(ir: &ApiIr, h: &HeaderIr) -> TokenStream {
     match &h.ty {
-        TypeRef::Prim(Primitive::Bytes) => quote!(::std::string::String),
+        TypeRef::Prim(Primitive::Bytes) => quote!(String),
         TypeRef::Prim(p) => primitive_tokens(*p),
         TypeRef::Named(n) if extensible_enum(ir, n) => type_tokens(&h.ty, &models_path()),
-        _ => quote!(::std::string::String),
+        _ => quote!(String),
     }
 }
 
@@ -1386,7 +1386,7 @@ fn headers_struct(ir: &ApiIr, op: &OperationIr, name: &TokenStream) -> Option<To
         let name = ident(&h.rust_name);
         let ty = header_field_type(ir, h);
         let doc = lines_to_doc(&labelled(&format!("`{}`", h.wire_name), h.doc.as_deref()));
-        quote!(#doc pub #name: ::std::option::Option<#ty>,)
+        quote!(#doc pub #name: Option<#ty>,)
     });
     let header_inits = headers.iter().map(|h| {
         let name = ident(&h.rust_name);

@@ -32,11 +32,11 @@ pub fn type_tokens(t: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::Prim(p) => primitive_tokens(*p),
         TypeRef::List(inner) => {
             let inner = type_tokens(inner, models);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, models);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Any => quote!(::serde_json::Value),
     }
@@ -45,7 +45,7 @@ pub fn type_tokens(t: &TypeRef, models: &TokenStream) -> TokenStream {
 /// The Rust type of a primitive.
 pub fn primitive_tokens(p: Primitive) -> TokenStream {
     match p {
-        Primitive::String => quote!(::std::string::String),
+        Primitive::String => quote!(String),
         Primitive::Bool => quote!(bool),
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),
@@ -56,7 +56,7 @@ pub fn primitive_tokens(p: Primitive) -> TokenStream {
         }
         Primitive::Date => quote!(::restsmith_runtime::chrono::NaiveDate),
         Primitive::Uuid => quote!(::restsmith_runtime::uuid::Uuid),
-        Primitive::Bytes => quote!(::std::vec::Vec<u8>),
+        Primitive::Bytes => quote!(Vec<u8>),
         Primitive::Binary => quote!(::restsmith_runtime::bytes::Bytes),
     }
 }

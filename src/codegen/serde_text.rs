@@ -22,7 +22,7 @@ pub fn struct_impls(name: &str, s: &StructDef, gate: &str, eq: bool) -> String {
     list_fields(&mut out, &rust_name, s);
     out.push_str(gate);
     let _ = writeln!(out, "impl ::serde::Serialize for {rust_name} {{");
-    out.push_str("    fn serialize<__S: ::serde::Serializer>(\n        &self,\n        serializer: __S,\n    ) -> ::std::result::Result<__S::Ok, __S::Error> {\n");
+    out.push_str("    fn serialize<__S: ::serde::Serializer>(\n        &self,\n        serializer: __S,\n    ) -> Result<__S::Ok, __S::Error> {\n");
     out.push_str("        ::restsmith_runtime::object::serialize(self, serializer)\n    }\n}\n");
     out.push_str(gate);
     deserialize(&mut out, &rust_name, s);
@@ -185,7 +185,7 @@ fn slice_text(items: &[String], indent: usize) -> String {
 /// `__object` (a field may be called `object`).
 fn deserialize(out: &mut String, name: &str, s: &StructDef) {
     let _ = writeln!(out, "impl<'de> ::serde::Deserialize<'de> for {name} {{");
-    out.push_str("    fn deserialize<__D: ::serde::Deserializer<'de>>(\n        deserializer: __D,\n    ) -> ::std::result::Result<Self, __D::Error> {\n");
+    out.push_str("    fn deserialize<__D: ::serde::Deserializer<'de>>(\n        deserializer: __D,\n    ) -> Result<Self, __D::Error> {\n");
     out.push_str("        #[inline]\n");
     let empty = s.fields.is_empty() && s.additional_properties.is_none();
     let object = if empty { "_object" } else { "mut __object" };
@@ -194,7 +194,7 @@ fn deserialize(out: &mut String, name: &str, s: &StructDef) {
         "        fn read(\n            {object}: ::restsmith_runtime::object::Object,\n        ) -> ::restsmith_runtime::object::Result<{name}> {{"
     );
     if empty {
-        let _ = writeln!(out, "            ::std::result::Result::Ok({name} {{}})");
+        let _ = writeln!(out, "            Ok({name} {{}})");
     } else {
         if !s.fields.is_empty() {
             let items = s.fields.iter().map(|f| {
@@ -209,9 +209,9 @@ fn deserialize(out: &mut String, name: &str, s: &StructDef) {
             let (patterns, readers): (Vec<Tuple>, Vec<Tuple>) =
                 items.map(|(pattern, reader)| (Tuple::Leaf(pattern), Tuple::Leaf(reader))).unzip();
             let keys: Vec<String> = s.fields.iter().map(|f| literal(&f.wire_name)).collect();
-            let _ = writeln!(out, "            let ::std::option::Option::Some({}) = __object", tuple_text(&nest(patterns), 12));
+            let _ = writeln!(out, "            let Some({}) = __object", tuple_text(&nest(patterns), 12));
             let _ = writeln!(out, "                .fields::<{}>({})", tuple_text(&nest(readers), 16), slice_text(&keys, 16));
-            out.push_str("            else {\n                return ::std::result::Result::Err(__object.failure());\n            };\n");
+            out.push_str("            else {\n                return Err(__object.failure());\n            };\n");
         }
         let _ = writeln!(out, "            let __value = {name} {{");
         for f in &s.fields {

@@ -105,13 +105,13 @@ mod tests {
 
     #[test]
     fn lists_public_items() {
-        let source = "pub mod models { pub struct A { pub x: ::std::option::Option<i32>, y: u8 } pub enum E { One, Two(String) } struct Hidden; }\n\
+        let source = "pub mod models { pub struct A { pub x: Option<i32>, y: u8 } pub enum E { One, Two(String) } struct Hidden; }\n\
                       mod client { pub struct Client { core: u8 } impl Client { pub fn op(&self, id: &str) -> u8 { 0 } fn private(&self) {} } }\n\
                       pub use client::Client;";
         let surface = api_surface(source).unwrap();
         assert_eq!(
             surface,
-            "struct models::A { x: ::std::option::Option<i32> }\nenum models::E { One, Two(String) }\nstruct client::Client {  }\nfn client::Client::op(&self, id: &str) -> u8\nuse client::Client\n"
+            "struct models::A { x: Option<i32> }\nenum models::E { One, Two(String) }\nstruct client::Client {  }\nfn client::Client::op(&self, id: &str) -> u8\nuse client::Client\n"
         );
     }
 }

@@ -61,6 +61,11 @@ pub(crate) struct TypeBuilder<'a> {
     unnamed_depth: usize,
 }
 
+/// Names of the std prelude that generated code writes unqualified (`Option`, `Some(…)`,
+/// `String`, `Result`, `Vec`, `Box`): a schema with one of these names gets another
+/// (`String2`), so it never shadows the prelude in the models module.
+const PRELUDE_NAMES: &[&str] = &["Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box"];
+
 /// The deepest nesting of unnamed components (`A = array of B`, `B = map of C`, …).
 const MAX_UNNAMED_DEPTH: usize = 128;
 
@@ -70,7 +75,7 @@ impl<'a> TypeBuilder<'a> {
         TypeBuilder {
             openapi,
             file: file.to_path_buf(),
-            scope: NameScope::new(),
+            scope: NameScope::with_reserved(PRELUDE_NAMES.iter().copied()),
             components: BTreeMap::new(),
             types: BTreeMap::new(),
             ms_enums: BTreeMap::new(),

@@ -17,10 +17,10 @@ impl Client {
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
         subscription_id: ::restsmith_runtime::uuid::Uuid,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         Self::with_options(
             endpoint,
-            ::std::option::Option::Some(::std::sync::Arc::new(credential)),
+            Some(::std::sync::Arc::new(credential)),
             subscription_id,
             ::restsmith_runtime::ClientOptions::default(),
         )
@@ -28,12 +28,10 @@ impl Client {
     /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use. Client settings: `subscription_id` (`subscriptionId`).
     pub fn with_options(
         endpoint: &str,
-        credential: ::std::option::Option<
-            ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
-        >,
+        credential: Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
         subscription_id: ::restsmith_runtime::uuid::Uuid,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         let options = options.client_request_id_header("x-ms-client-request-id");
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
@@ -43,7 +41,7 @@ impl Client {
                 env!("CARGO_PKG_VERSION"),
             )
             .map_err(::restsmith_runtime::Error::into_body_type)?;
-        ::std::result::Result::Ok(Self { core, subscription_id })
+        Ok(Self { core, subscription_id })
     }
     /// The client setting `subscriptionId` sent with every operation that uses it.
     ///
@@ -70,14 +68,14 @@ impl Client {
     #[inline]
     pub fn managed_clusters_abort_latest_operation(
         &self,
-        resource_group_name: impl ::std::convert::Into<::std::string::String>,
-        resource_name: impl ::std::convert::Into<::std::string::String>,
+        resource_group_name: impl ::std::convert::Into<String>,
+        resource_name: impl ::std::convert::Into<String>,
     ) -> super::operations::managed_clusters_abort_latest_operation::RequestBuilder<'_> {
         super::operations::managed_clusters_abort_latest_operation::RequestBuilder {
             client: self,
             resource_group_name: resource_group_name.into(),
             resource_name: resource_name.into(),
-            client_request_id: ::std::option::Option::None,
+            client_request_id: None,
         }
     }
     /// Gets a managed cluster.
@@ -92,14 +90,14 @@ impl Client {
     #[inline]
     pub fn managed_clusters_get(
         &self,
-        resource_group_name: impl ::std::convert::Into<::std::string::String>,
-        resource_name: impl ::std::convert::Into<::std::string::String>,
+        resource_group_name: impl ::std::convert::Into<String>,
+        resource_name: impl ::std::convert::Into<String>,
     ) -> super::operations::managed_clusters_get::RequestBuilder<'_> {
         super::operations::managed_clusters_get::RequestBuilder {
             client: self,
             resource_group_name: resource_group_name.into(),
             resource_name: resource_name.into(),
-            client_request_id: ::std::option::Option::None,
+            client_request_id: None,
         }
     }
 }

@@ -5,15 +5,13 @@
 #[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct CloudError {
-    pub error: ::std::option::Option<CloudErrorBody>,
+    pub error: Option<CloudErrorBody>,
 }
 impl CloudError {
     /// A `CloudError` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            error: ::std::option::Option::None,
-        }
+        Self { error: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for CloudError {
@@ -28,22 +26,22 @@ impl ::serde::Serialize for CloudError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudError {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<CloudError> {
-            let ::std::option::Option::Some((error,)) = __object
+            let Some((error,)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["error"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = CloudError {
                 error,
@@ -71,23 +69,23 @@ impl ::std::cmp::PartialEq for CloudError {
 #[non_exhaustive]
 pub struct CloudErrorBody {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// A message describing the error, intended to be suitable for display in a user interface.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The target of the particular error. For example, the name of the property in error.
-    pub target: ::std::option::Option<::std::string::String>,
+    pub target: Option<String>,
     /// A list of additional details about the error.
-    pub details: ::std::option::Option<::std::vec::Vec<CloudErrorBody>>,
+    pub details: Option<Vec<CloudErrorBody>>,
 }
 impl CloudErrorBody {
     /// A `CloudErrorBody` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            target: ::std::option::Option::None,
-            details: ::std::option::Option::None,
+            code: None,
+            message: None,
+            target: None,
+            details: None,
         }
     }
 }
@@ -106,19 +104,19 @@ impl ::serde::Serialize for CloudErrorBody {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<CloudErrorBody> {
-            let ::std::option::Option::Some((code, message, target, details)) = __object
+            let Some((code, message, target, details)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Optional<_>,
@@ -126,7 +124,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudErrorBody {
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["code", "message", "target", "details"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = CloudErrorBody {
                 code,
@@ -167,7 +165,7 @@ pub enum Code {
     /// The cluster is stopped.
     Stopped,
     /// A value not known when this crate was generated.
-    UnknownValue(::std::string::String),
+    UnknownValue(String),
 }
 impl Code {
     /// The known values.
@@ -207,8 +205,8 @@ impl ::std::hash::Hash for Code {
 }
 impl ::std::cmp::PartialOrd for Code {
     #[inline]
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(::std::cmp::Ord::cmp(self, other))
     }
 }
 impl ::std::cmp::Ord for Code {
@@ -220,8 +218,8 @@ impl ::std::cmp::Ord for Code {
 impl ::std::str::FromStr for Code {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Code {
@@ -234,18 +232,16 @@ impl ::serde::Serialize for Code {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Code {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 /// The type of identity that created the resource.
@@ -263,7 +259,7 @@ pub enum CreatedByType {
     /// `Key`
     Key,
     /// A value not known when this crate was generated.
-    UnknownValue(::std::string::String),
+    UnknownValue(String),
 }
 impl CreatedByType {
     /// The known values.
@@ -312,8 +308,8 @@ impl ::std::hash::Hash for CreatedByType {
 }
 impl ::std::cmp::PartialOrd for CreatedByType {
     #[inline]
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(::std::cmp::Ord::cmp(self, other))
     }
 }
 impl ::std::cmp::Ord for CreatedByType {
@@ -325,8 +321,8 @@ impl ::std::cmp::Ord for CreatedByType {
 impl ::std::str::FromStr for CreatedByType {
     type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CreatedByType {
@@ -339,18 +335,16 @@ impl ::serde::Serialize for CreatedByType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreatedByType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 /// Managed cluster. TRIMMED by restsmith: only the Azure Resource Manager tracked-resource fields (id, name, type, location, tags, systemData) and a few of the cluster properties are modelled; the service returns many more fields, which are ignored when reading.
@@ -358,32 +352,30 @@ impl<'de> ::serde::Deserialize<'de> for CreatedByType {
 #[non_exhaustive]
 pub struct ManagedCluster {
     /// Fully qualified resource ID for the resource. E.g. "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}"
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the resource
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"
-    pub type_: ::std::option::Option<::std::string::String>,
-    pub system_data: ::std::option::Option<SystemData>,
+    pub type_: Option<String>,
+    pub system_data: Option<SystemData>,
     /// Resource tags.
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The geo-location where the resource lives
-    pub location: ::std::string::String,
-    pub properties: ::std::option::Option<ManagedClusterProperties>,
+    pub location: String,
+    pub properties: Option<ManagedClusterProperties>,
 }
 impl ManagedCluster {
     /// A `ManagedCluster` with its required fields; optional fields start unset.
     #[inline]
-    pub fn new(location: ::std::string::String) -> Self {
+    pub fn new(location: String) -> Self {
         Self {
-            id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-            system_data: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
+            id: None,
+            name: None,
+            type_: None,
+            system_data: None,
+            tags: None,
             location,
-            properties: ::std::option::Option::None,
+            properties: None,
         }
     }
 }
@@ -411,19 +403,19 @@ impl ::serde::Serialize for ManagedCluster {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedCluster> {
-            let ::std::option::Option::Some((id, name, type_, system_data, tags, location, properties)) = __object
+            let Some((id, name, type_, system_data, tags, location, properties)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Optional<_>,
@@ -434,7 +426,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["id", "name", "type", "systemData", "tags", "location", "properties"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ManagedCluster {
                 id,
@@ -468,31 +460,31 @@ impl ::std::cmp::PartialEq for ManagedCluster {
 #[non_exhaustive]
 pub struct ManagedClusterProperties {
     /// The current provisioning state.
-    pub provisioning_state: ::std::option::Option<::std::string::String>,
-    pub power_state: ::std::option::Option<PowerState>,
+    pub provisioning_state: Option<String>,
+    pub power_state: Option<PowerState>,
     /// The version of Kubernetes specified by the user. Both patch version \<major.minor.patch\> (e.g. 1.20.13) and \<major.minor\> (e.g. 1.20) are supported. When \<major.minor\> is specified, the latest supported GA patch version is chosen automatically. Updating the cluster with the same \<major.minor\> once it has been created (e.g. 1.14.x -\> 1.14) will not trigger an upgrade, even if a newer patch version is available. When you upgrade a supported AKS cluster, Kubernetes minor versions cannot be skipped. All upgrades must be performed sequentially by major version number. For example, upgrades between 1.14.x -\> 1.15.x or 1.15.x -\> 1.16.x are allowed, however 1.14.x -\> 1.16.x is not allowed. See \[upgrading an AKS cluster\](<https://docs.microsoft.com/azure/aks/upgrade-cluster>) for more details.
-    pub kubernetes_version: ::std::option::Option<::std::string::String>,
+    pub kubernetes_version: Option<String>,
     /// The version of Kubernetes the Managed Cluster is running. If kubernetesVersion was a fully specified version \<major.minor.patch\>, this field will be exactly equal to it. If kubernetesVersion was \<major.minor\>, this field will contain the full \<major.minor.patch\> version being used.
-    pub current_kubernetes_version: ::std::option::Option<::std::string::String>,
+    pub current_kubernetes_version: Option<String>,
     /// The DNS prefix of the Managed Cluster. This cannot be updated once the Managed Cluster has been created.
-    pub dns_prefix: ::std::option::Option<::std::string::String>,
+    pub dns_prefix: Option<String>,
     /// The FQDN of the master pool.
-    pub fqdn: ::std::option::Option<::std::string::String>,
+    pub fqdn: Option<String>,
     /// The name of the resource group containing agent pool nodes.
-    pub node_resource_group: ::std::option::Option<::std::string::String>,
+    pub node_resource_group: Option<String>,
 }
 impl ManagedClusterProperties {
     /// A `ManagedClusterProperties` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            provisioning_state: ::std::option::Option::None,
-            power_state: ::std::option::Option::None,
-            kubernetes_version: ::std::option::Option::None,
-            current_kubernetes_version: ::std::option::Option::None,
-            dns_prefix: ::std::option::Option::None,
-            fqdn: ::std::option::Option::None,
-            node_resource_group: ::std::option::Option::None,
+            provisioning_state: None,
+            power_state: None,
+            kubernetes_version: None,
+            current_kubernetes_version: None,
+            dns_prefix: None,
+            fqdn: None,
+            node_resource_group: None,
         }
     }
 }
@@ -523,19 +515,19 @@ impl ::serde::Serialize for ManagedClusterProperties {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ManagedClusterProperties> {
-            let ::std::option::Option::Some((
+            let Some((
                 provisioning_state,
                 power_state,
                 kubernetes_version,
@@ -557,7 +549,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClusterProperties {
                     "currentKubernetesVersion", "dnsPrefix", "fqdn", "nodeResourceGroup",
                 ])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ManagedClusterProperties {
                 provisioning_state,
@@ -591,15 +583,13 @@ impl ::std::cmp::PartialEq for ManagedClusterProperties {
 #[non_exhaustive]
 pub struct PowerState {
     /// Tells whether the cluster is Running or Stopped
-    pub code: ::std::option::Option<Code>,
+    pub code: Option<Code>,
 }
 impl PowerState {
     /// A `PowerState` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            code: ::std::option::Option::None,
-        }
+        Self { code: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for PowerState {
@@ -614,22 +604,22 @@ impl ::serde::Serialize for PowerState {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PowerState {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<PowerState> {
-            let ::std::option::Option::Some((code,)) = __object
+            let Some((code,)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["code"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = PowerState {
                 code,
@@ -657,19 +647,19 @@ impl ::std::cmp::PartialEq for PowerState {
 #[non_exhaustive]
 pub struct SystemData {
     /// The identity that created the resource.
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The type of identity that created the resource.
-    pub created_by_type: ::std::option::Option<CreatedByType>,
+    pub created_by_type: Option<CreatedByType>,
     /// The timestamp of resource creation (UTC).
-    pub created_at: ::std::option::Option<
+    pub created_at: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// The identity that last modified the resource.
-    pub last_modified_by: ::std::option::Option<::std::string::String>,
+    pub last_modified_by: Option<String>,
     /// The type of identity that last modified the resource.
-    pub last_modified_by_type: ::std::option::Option<CreatedByType>,
+    pub last_modified_by_type: Option<CreatedByType>,
     /// The timestamp of resource last modification (UTC)
-    pub last_modified_at: ::std::option::Option<
+    pub last_modified_at: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
 }
@@ -678,12 +668,12 @@ impl SystemData {
     #[inline]
     pub fn new() -> Self {
         Self {
-            created_by: ::std::option::Option::None,
-            created_by_type: ::std::option::Option::None,
-            created_at: ::std::option::Option::None,
-            last_modified_by: ::std::option::Option::None,
-            last_modified_by_type: ::std::option::Option::None,
-            last_modified_at: ::std::option::Option::None,
+            created_by: None,
+            created_by_type: None,
+            created_at: None,
+            last_modified_by: None,
+            last_modified_by_type: None,
+            last_modified_at: None,
         }
     }
 }
@@ -710,19 +700,19 @@ impl ::serde::Serialize for SystemData {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemData {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<SystemData> {
-            let ::std::option::Option::Some((
+            let Some((
                 created_by,
                 created_by_type,
                 created_at,
@@ -742,7 +732,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemData {
                     "lastModifiedByType", "lastModifiedAt",
                 ])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = SystemData {
                 created_by,
@@ -772,11 +762,11 @@ impl ::std::cmp::PartialEq for SystemData {
 }
 impl ::restsmith_runtime::ErrorBody for CloudError {
     #[inline]
-    fn code(&self) -> ::std::option::Option<&str> {
+    fn code(&self) -> Option<&str> {
         self.error.as_ref()?.code.as_deref()
     }
     #[inline]
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         self.error.as_ref()?.message.as_deref()
     }
 }

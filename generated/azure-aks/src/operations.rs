@@ -14,9 +14,9 @@ pub mod managed_clusters_abort_latest_operation {
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         pub(crate) client: &'a super::super::client::Client,
-        pub(crate) resource_group_name: ::std::string::String,
-        pub(crate) resource_name: ::std::string::String,
-        pub(crate) client_request_id: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_group_name: String,
+        pub(crate) resource_name: String,
+        pub(crate) client_request_id: Option<String>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -37,9 +37,9 @@ pub mod managed_clusters_abort_latest_operation {
         #[inline]
         pub fn client_request_id(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<String>,
         ) -> Self {
-            self.client_request_id = ::std::option::Option::Some(value.into());
+            self.client_request_id = Some(value.into());
             self
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
@@ -52,21 +52,19 @@ pub mod managed_clusters_abort_latest_operation {
             super::super::models::CloudError,
         > {
             let request = match self.prepare() {
-                ::std::result::Result::Ok(request) => request,
-                ::std::result::Result::Err(error) => {
-                    return ::restsmith_runtime::Call::failed(error);
-                }
+                Ok(request) => request,
+                Err(error) => return ::restsmith_runtime::Call::failed(error),
             };
             let initial_method = request.method.clone();
             let initial_url = request.url.clone();
             let core = self.client.core().clone();
             ::restsmith_runtime::Call::new(
                 self.client.core(),
-                ::std::result::Result::Ok(request),
+                Ok(request),
                 move |response| {
                     match response.status.as_u16() {
                         202u16 | 204u16 => {}
-                        _ => return ::std::result::Result::Err(response.into_error()),
+                        _ => return Err(response.into_error()),
                     }
                     ::restsmith_runtime::poller::Poller::azure(
                         core,
@@ -75,7 +73,7 @@ pub mod managed_clusters_abort_latest_operation {
                         initial_url,
                         response,
                         ::restsmith_runtime::poller::AzureLro {
-                            final_state_via: ::std::option::Option::Some("location"),
+                            final_state_via: Some("location"),
                             has_result: false,
                         },
                         ::restsmith_runtime::poller::PollerOptions::default(),
@@ -85,16 +83,14 @@ pub mod managed_clusters_abort_latest_operation {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.resource_group_name;
                 ::restsmith_runtime::validate::length(
                     "resource_group_name",
                     value,
-                    ::std::option::Option::Some(1usize),
-                    ::std::option::Option::Some(90usize),
+                    Some(1usize),
+                    Some(90usize),
                 )?;
             }
             {
@@ -107,8 +103,8 @@ pub mod managed_clusters_abort_latest_operation {
                 ::restsmith_runtime::validate::length(
                     "resource_name",
                     value,
-                    ::std::option::Option::Some(1usize),
-                    ::std::option::Option::Some(63usize),
+                    Some(1usize),
+                    Some(63usize),
                 )?;
             }
             let path = ::restsmith_runtime::path::join(
@@ -129,14 +125,14 @@ pub mod managed_clusters_abort_latest_operation {
             query.push("api-version", "2024-09-01");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            if let ::std::option::Option::Some(value) = &self.client_request_id {
+            if let Some(value) = &self.client_request_id {
                 request.header("x-ms-client-request-id", value)?;
             }
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<
+        type Output = Result<
             ::restsmith_runtime::poller::Poller<(), super::super::models::CloudError>,
             super::super::Error,
         >;
@@ -155,7 +151,7 @@ pub mod managed_clusters_abort_latest_operation {
     pub fn resume(
         client: &super::super::client::Client,
         token: &str,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::restsmith_runtime::poller::Poller<(), super::super::models::CloudError>,
         super::super::Error,
     > {
@@ -180,9 +176,9 @@ pub mod managed_clusters_get {
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         pub(crate) client: &'a super::super::client::Client,
-        pub(crate) resource_group_name: ::std::string::String,
-        pub(crate) resource_name: ::std::string::String,
-        pub(crate) client_request_id: ::std::option::Option<::std::string::String>,
+        pub(crate) resource_group_name: String,
+        pub(crate) resource_name: String,
+        pub(crate) client_request_id: Option<String>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -203,9 +199,9 @@ pub mod managed_clusters_get {
         #[inline]
         pub fn client_request_id(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<String>,
         ) -> Self {
-            self.client_request_id = ::std::option::Option::Some(value.into());
+            self.client_request_id = Some(value.into());
             self
         }
         ///Sends the request and decodes the response.
@@ -217,16 +213,14 @@ pub mod managed_clusters_get {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.resource_group_name;
                 ::restsmith_runtime::validate::length(
                     "resource_group_name",
                     value,
-                    ::std::option::Option::Some(1usize),
-                    ::std::option::Option::Some(90usize),
+                    Some(1usize),
+                    Some(90usize),
                 )?;
             }
             {
@@ -239,8 +233,8 @@ pub mod managed_clusters_get {
                 ::restsmith_runtime::validate::length(
                     "resource_name",
                     value,
-                    ::std::option::Option::Some(1usize),
-                    ::std::option::Option::Some(63usize),
+                    Some(1usize),
+                    Some(63usize),
                 )?;
             }
             let path = ::restsmith_runtime::path::join(
@@ -261,14 +255,14 @@ pub mod managed_clusters_get {
             query.push("api-version", "2024-09-01");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            if let ::std::option::Option::Some(value) = &self.client_request_id {
+            if let Some(value) = &self.client_request_id {
                 request.header("x-ms-client-request-id", value)?;
             }
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<Response, super::super::Error>;
+        type Output = Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::Call<
             'a,
             Response,
@@ -283,7 +277,7 @@ pub mod managed_clusters_get {
     #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
-    ) -> ::std::result::Result<Response, super::super::Error> {
+    ) -> Result<Response, super::super::Error> {
         response
             .decode_one(
                 200..=200,

@@ -18,7 +18,7 @@ pub fn azure_auth(
 }
 /// Security scheme `azure_auth` with a fixed bearer token (obtained elsewhere, or for tests).
 pub fn azure_auth_token(
-    token: impl ::std::convert::Into<::std::string::String>,
+    token: impl ::std::convert::Into<String>,
 ) -> ::restsmith_runtime::auth::BearerToken {
     ::restsmith_runtime::auth::BearerToken::new(token)
 }
@@ -26,9 +26,9 @@ pub fn azure_auth_token(
 ///
 /// Shared Key authentication: `Authorization: SharedKey \<account\>:\<signature\>`, an HMAC-SHA256 signature computed per request with the Batch account key (PROTOCOLS.md §4.2).
 pub fn shared_key(
-    account: impl ::std::convert::Into<::std::string::String>,
+    account: impl ::std::convert::Into<String>,
     key_base64: &str,
-) -> ::std::result::Result<
+) -> Result<
     ::restsmith_runtime::auth::SharedKeySigner,
     ::restsmith_runtime::auth::CredentialError,
 > {

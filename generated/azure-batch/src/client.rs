@@ -15,21 +15,19 @@ impl Client {
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         Self::with_options(
             endpoint,
-            ::std::option::Option::Some(::std::sync::Arc::new(credential)),
+            Some(::std::sync::Arc::new(credential)),
             ::restsmith_runtime::ClientOptions::default(),
         )
     }
     /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
     pub fn with_options(
         endpoint: &str,
-        credential: ::std::option::Option<
-            ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
-        >,
+        credential: Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         let options = options.client_request_id_header("client-request-id");
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
@@ -39,7 +37,7 @@ impl Client {
                 env!("CARGO_PKG_VERSION"),
             )
             .map_err(::restsmith_runtime::Error::into_body_type)?;
-        ::std::result::Result::Ok(Self { core })
+        Ok(Self { core })
     }
     /// The endpoint requests are sent to.
     pub fn endpoint(&self) -> &::restsmith_runtime::url::Url {
@@ -59,15 +57,15 @@ impl Client {
     #[inline]
     pub fn certificate_cancel_deletion(
         &self,
-        thumbprint: impl ::std::convert::Into<::std::string::String>,
+        thumbprint: impl ::std::convert::Into<String>,
     ) -> super::operations::certificate_cancel_deletion::RequestBuilder<'_> {
         super::operations::certificate_cancel_deletion::RequestBuilder {
             client: self,
             thumbprint: thumbprint.into(),
-            timeout: ::std::option::Option::None,
-            client_request_id: ::std::option::Option::None,
-            return_client_request_id: ::std::option::Option::None,
-            ocp_date: ::std::option::Option::None,
+            timeout: None,
+            client_request_id: None,
+            return_client_request_id: None,
+            ocp_date: None,
         }
     }
 }

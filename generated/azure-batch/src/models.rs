@@ -6,19 +6,19 @@
 #[non_exhaustive]
 pub struct BatchError {
     /// An identifier for the error. Codes are invariant and are intended to be consumed programmatically.
-    pub code: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<ErrorMessage>,
+    pub code: Option<String>,
+    pub message: Option<ErrorMessage>,
     /// A collection of key-value pairs containing additional details about the error.
-    pub values: ::std::option::Option<::std::vec::Vec<BatchErrorDetail>>,
+    pub values: Option<Vec<BatchErrorDetail>>,
 }
 impl BatchError {
     /// A `BatchError` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            values: ::std::option::Option::None,
+            code: None,
+            message: None,
+            values: None,
         }
     }
 }
@@ -36,26 +36,26 @@ impl ::serde::Serialize for BatchError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchError {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<BatchError> {
-            let ::std::option::Option::Some((code, message, values)) = __object
+            let Some((code, message, values)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["code", "message", "values"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = BatchError {
                 code,
@@ -85,18 +85,15 @@ impl ::std::cmp::PartialEq for BatchError {
 #[non_exhaustive]
 pub struct BatchErrorDetail {
     /// An identifier specifying the meaning of the Value property.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// The additional information included with the error response.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl BatchErrorDetail {
     /// A `BatchErrorDetail` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            key: ::std::option::Option::None,
-            value: ::std::option::Option::None,
-        }
+        Self { key: None, value: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for BatchErrorDetail {
@@ -112,22 +109,22 @@ impl ::serde::Serialize for BatchErrorDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchErrorDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<BatchErrorDetail> {
-            let ::std::option::Option::Some((key, value)) = __object
+            let Some((key, value)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["key", "value"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = BatchErrorDetail {
                 key,
@@ -156,18 +153,15 @@ impl ::std::cmp::PartialEq for BatchErrorDetail {
 #[non_exhaustive]
 pub struct ErrorMessage {
     /// The language code of the error message
-    pub lang: ::std::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// The text of the message.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl ErrorMessage {
     /// A `ErrorMessage` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            lang: ::std::option::Option::None,
-            value: ::std::option::Option::None,
-        }
+        Self { lang: None, value: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for ErrorMessage {
@@ -183,22 +177,22 @@ impl ::serde::Serialize for ErrorMessage {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorMessage> {
-            let ::std::option::Option::Some((lang, value)) = __object
+            let Some((lang, value)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["lang", "value"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ErrorMessage {
                 lang,
@@ -224,11 +218,11 @@ impl ::std::cmp::PartialEq for ErrorMessage {
 }
 impl ::restsmith_runtime::ErrorBody for BatchError {
     #[inline]
-    fn code(&self) -> ::std::option::Option<&str> {
+    fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
     #[inline]
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         self.message.as_ref().and_then(|m| m.value.as_deref())
     }
 }

@@ -14,13 +14,11 @@ pub mod certificate_cancel_deletion {
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         pub(crate) client: &'a super::super::client::Client,
-        pub(crate) thumbprint: ::std::string::String,
-        pub(crate) timeout: ::std::option::Option<i32>,
-        pub(crate) client_request_id: ::std::option::Option<
-            ::restsmith_runtime::uuid::Uuid,
-        >,
-        pub(crate) return_client_request_id: ::std::option::Option<bool>,
-        pub(crate) ocp_date: ::std::option::Option<
+        pub(crate) thumbprint: String,
+        pub(crate) timeout: Option<i32>,
+        pub(crate) client_request_id: Option<::restsmith_runtime::uuid::Uuid>,
+        pub(crate) return_client_request_id: Option<bool>,
+        pub(crate) ocp_date: Option<
             ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
         >,
     }
@@ -46,7 +44,7 @@ pub mod certificate_cancel_deletion {
         /// Constraints: server default `30`.
         #[inline]
         pub fn timeout(mut self, value: i32) -> Self {
-            self.timeout = ::std::option::Option::Some(value);
+            self.timeout = Some(value);
             self
         }
         /// The caller-generated request identity, in the form of a GUID with no decoration such as curly braces, e.g. 9C4D50EE-2D56-4CD3-8152-34347DC9F2B0.
@@ -55,7 +53,7 @@ pub mod certificate_cancel_deletion {
             mut self,
             value: ::restsmith_runtime::uuid::Uuid,
         ) -> Self {
-            self.client_request_id = ::std::option::Option::Some(value);
+            self.client_request_id = Some(value);
             self
         }
         /// Whether the server should return the client-request-id in the response.
@@ -63,7 +61,7 @@ pub mod certificate_cancel_deletion {
         /// Constraints: server default `false`.
         #[inline]
         pub fn return_client_request_id(mut self, value: bool) -> Self {
-            self.return_client_request_id = ::std::option::Option::Some(value);
+            self.return_client_request_id = Some(value);
             self
         }
         /// The time the request was issued. Client libraries typically set this to the current system clock time; set it explicitly if you are calling the REST API directly.
@@ -74,7 +72,7 @@ pub mod certificate_cancel_deletion {
                 ::restsmith_runtime::chrono::Utc,
             >,
         ) -> Self {
-            self.ocp_date = ::std::option::Option::Some(value);
+            self.ocp_date = Some(value);
             self
         }
         ///Sends the request and decodes the response.
@@ -86,9 +84,7 @@ pub mod certificate_cancel_deletion {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.thumbprint;
                 ::restsmith_runtime::validate::pattern(
@@ -111,21 +107,21 @@ pub mod certificate_cancel_deletion {
             query.push("api-version", "2020-09-01.12.0");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            if let ::std::option::Option::Some(value) = &self.client_request_id {
+            if let Some(value) = &self.client_request_id {
                 request.header("client-request-id", &value.to_string())?;
             }
-            if let ::std::option::Option::Some(value) = &self.return_client_request_id {
+            if let Some(value) = &self.return_client_request_id {
                 request.header("return-client-request-id", &value.to_string())?;
             }
-            if let ::std::option::Option::Some(value) = &self.ocp_date {
+            if let Some(value) = &self.ocp_date {
                 request
                     .header("ocp-date", &::restsmith_runtime::format::rfc1123(value))?;
             }
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<Response, super::super::Error>;
+        type Output = Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::Call<
             'a,
             Response,
@@ -140,7 +136,7 @@ pub mod certificate_cancel_deletion {
     #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
-    ) -> ::std::result::Result<Response, super::super::Error> {
+    ) -> Result<Response, super::super::Error> {
         response
             .decode_one(
                 204..=204,
@@ -161,17 +157,17 @@ pub mod certificate_cancel_deletion {
     #[non_exhaustive]
     pub struct Headers {
         /// `client-request-id`: The client-request-id provided by the client during the request. This will be returned only if the return-client-request-id parameter was set to true.
-        pub client_request_id: ::std::option::Option<::restsmith_runtime::uuid::Uuid>,
+        pub client_request_id: Option<::restsmith_runtime::uuid::Uuid>,
         /// `request-id`: A unique identifier for the request that was made to the Batch service. If a request is consistently failing and you have verified that the request is properly formulated, you may use this value to report the error to Microsoft. In your report, include the value of this request ID, the approximate time that the request was made, the Batch Account against which the request was made, and the region that Account resides in.
-        pub request_id: ::std::option::Option<::restsmith_runtime::uuid::Uuid>,
+        pub request_id: Option<::restsmith_runtime::uuid::Uuid>,
         /// `ETag`: The ETag HTTP response header. This is an opaque string. You can use it to detect whether the resource has changed between requests. In particular, you can pass the ETag to one of the If-Modified-Since, If-Unmodified-Since, If-Match or If-None-Match headers.
-        pub e_tag: ::std::option::Option<::std::string::String>,
+        pub e_tag: Option<String>,
         /// `Last-Modified`: The time at which the resource was last modified.
-        pub last_modified: ::std::option::Option<
+        pub last_modified: Option<
             ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
         >,
         /// `DataServiceId`: The OData ID of the resource to which the request applied.
-        pub data_service_id: ::std::option::Option<::std::string::String>,
+        pub data_service_id: Option<String>,
     }
     impl Headers {
         #[inline]

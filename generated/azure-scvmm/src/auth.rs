@@ -18,7 +18,7 @@ pub fn azure_auth(
 }
 /// Security scheme `azure_auth` with a fixed bearer token (obtained elsewhere, or for tests).
 pub fn azure_auth_token(
-    token: impl ::std::convert::Into<::std::string::String>,
+    token: impl ::std::convert::Into<String>,
 ) -> ::restsmith_runtime::auth::BearerToken {
     ::restsmith_runtime::auth::BearerToken::new(token)
 }

@@ -15,21 +15,19 @@ impl Client {
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         Self::with_options(
             endpoint,
-            ::std::option::Option::Some(::std::sync::Arc::new(credential)),
+            Some(::std::sync::Arc::new(credential)),
             ::restsmith_runtime::ClientOptions::default(),
         )
     }
     /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
     pub fn with_options(
         endpoint: &str,
-        credential: ::std::option::Option<
-            ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
-        >,
+        credential: Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         let options = options.client_request_id_header("x-ms-client-request-id");
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
@@ -39,7 +37,7 @@ impl Client {
                 env!("CARGO_PKG_VERSION"),
             )
             .map_err(::restsmith_runtime::Error::into_body_type)?;
-        ::std::result::Result::Ok(Self { core })
+        Ok(Self { core })
     }
     /// The endpoint requests are sent to.
     pub fn endpoint(&self) -> &::restsmith_runtime::url::Url {
@@ -60,7 +58,7 @@ impl Client {
     #[inline]
     pub fn virtual_machine_instances_delete_checkpoint(
         &self,
-        resource_uri: impl ::std::convert::Into<::std::string::String>,
+        resource_uri: impl ::std::convert::Into<String>,
         body: super::models::VirtualMachineDeleteCheckpoint,
     ) -> super::operations::virtual_machine_instances_delete_checkpoint::RequestBuilder<
         '_,
@@ -69,7 +67,7 @@ impl Client {
             client: self,
             resource_uri: resource_uri.into(),
             body,
-            client_request_id: ::std::option::Option::None,
+            client_request_id: None,
         }
     }
 }

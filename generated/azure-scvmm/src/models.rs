@@ -6,18 +6,15 @@
 #[non_exhaustive]
 pub struct ErrorAdditionalInfo {
     /// The additional info type.
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// The additional info.
-    pub info: ::std::option::Option<::serde_json::Value>,
+    pub info: Option<::serde_json::Value>,
 }
 impl ErrorAdditionalInfo {
     /// A `ErrorAdditionalInfo` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            type_: ::std::option::Option::None,
-            info: ::std::option::Option::None,
-        }
+        Self { type_: None, info: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for ErrorAdditionalInfo {
@@ -36,22 +33,22 @@ impl ::serde::Serialize for ErrorAdditionalInfo {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorAdditionalInfo {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorAdditionalInfo> {
-            let ::std::option::Option::Some((type_, info)) = __object
+            let Some((type_, info)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["type", "info"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ErrorAdditionalInfo {
                 type_,
@@ -80,26 +77,26 @@ impl ::std::cmp::PartialEq for ErrorAdditionalInfo {
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The error code.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// The error message.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The error target.
-    pub target: ::std::option::Option<::std::string::String>,
+    pub target: Option<String>,
     /// The error details.
-    pub details: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
+    pub details: Option<Vec<ErrorDetail>>,
     /// The error additional info.
-    pub additional_info: ::std::option::Option<::std::vec::Vec<ErrorAdditionalInfo>>,
+    pub additional_info: Option<Vec<ErrorAdditionalInfo>>,
 }
 impl ErrorDetail {
     /// A `ErrorDetail` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            target: ::std::option::Option::None,
-            details: ::std::option::Option::None,
-            additional_info: ::std::option::Option::None,
+            code: None,
+            message: None,
+            target: None,
+            details: None,
+            additional_info: None,
         }
     }
 }
@@ -125,19 +122,19 @@ impl ::serde::Serialize for ErrorDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorDetail> {
-            let ::std::option::Option::Some((code, message, target, details, additional_info)) = __object
+            let Some((code, message, target, details, additional_info)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Optional<_>,
@@ -146,7 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["code", "message", "target", "details", "additionalInfo"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ErrorDetail {
                 code,
@@ -177,15 +174,13 @@ impl ::std::cmp::PartialEq for ErrorDetail {
 #[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct ErrorResponse {
-    pub error: ::std::option::Option<ErrorDetail>,
+    pub error: Option<ErrorDetail>,
 }
 impl ErrorResponse {
     /// A `ErrorResponse` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            error: ::std::option::Option::None,
-        }
+        Self { error: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for ErrorResponse {
@@ -200,22 +195,22 @@ impl ::serde::Serialize for ErrorResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponse> {
-            let ::std::option::Option::Some((error,)) = __object
+            let Some((error,)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["error"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ErrorResponse {
                 error,
@@ -243,15 +238,13 @@ impl ::std::cmp::PartialEq for ErrorResponse {
 #[non_exhaustive]
 pub struct VirtualMachineDeleteCheckpoint {
     /// ID of the checkpoint to be deleted.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }
 impl VirtualMachineDeleteCheckpoint {
     /// A `VirtualMachineDeleteCheckpoint` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-        }
+        Self { id: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for VirtualMachineDeleteCheckpoint {
@@ -266,22 +259,22 @@ impl ::serde::Serialize for VirtualMachineDeleteCheckpoint {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VirtualMachineDeleteCheckpoint {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VirtualMachineDeleteCheckpoint> {
-            let ::std::option::Option::Some((id,)) = __object
+            let Some((id,)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["id"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = VirtualMachineDeleteCheckpoint {
                 id,
@@ -306,11 +299,11 @@ impl ::std::cmp::PartialEq for VirtualMachineDeleteCheckpoint {
 }
 impl ::restsmith_runtime::ErrorBody for ErrorResponse {
     #[inline]
-    fn code(&self) -> ::std::option::Option<&str> {
+    fn code(&self) -> Option<&str> {
         self.error.as_ref()?.code.as_deref()
     }
     #[inline]
-    fn message(&self) -> ::std::option::Option<&str> {
+    fn message(&self) -> Option<&str> {
         self.error.as_ref()?.message.as_deref()
     }
 }

@@ -14,9 +14,9 @@ pub mod virtual_machine_instances_delete_checkpoint {
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         pub(crate) client: &'a super::super::client::Client,
-        pub(crate) resource_uri: ::std::string::String,
+        pub(crate) resource_uri: String,
         pub(crate) body: super::super::models::VirtualMachineDeleteCheckpoint,
-        pub(crate) client_request_id: ::std::option::Option<::std::string::String>,
+        pub(crate) client_request_id: Option<String>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -37,9 +37,9 @@ pub mod virtual_machine_instances_delete_checkpoint {
         #[inline]
         pub fn client_request_id(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<String>,
         ) -> Self {
-            self.client_request_id = ::std::option::Option::Some(value.into());
+            self.client_request_id = Some(value.into());
             self
         }
         ///Sends the initial request and returns a poller that follows the long-running operation (await it for the final result).
@@ -52,21 +52,19 @@ pub mod virtual_machine_instances_delete_checkpoint {
             super::super::models::ErrorResponse,
         > {
             let request = match self.prepare() {
-                ::std::result::Result::Ok(request) => request,
-                ::std::result::Result::Err(error) => {
-                    return ::restsmith_runtime::Call::failed(error);
-                }
+                Ok(request) => request,
+                Err(error) => return ::restsmith_runtime::Call::failed(error),
             };
             let initial_method = request.method.clone();
             let initial_url = request.url.clone();
             let core = self.client.core().clone();
             ::restsmith_runtime::Call::new(
                 self.client.core(),
-                ::std::result::Result::Ok(request),
+                Ok(request),
                 move |response| {
                     match response.status.as_u16() {
                         202u16 => {}
-                        _ => return ::std::result::Result::Err(response.into_error()),
+                        _ => return Err(response.into_error()),
                     }
                     ::restsmith_runtime::poller::Poller::azure(
                         core,
@@ -75,7 +73,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
                         initial_url,
                         response,
                         ::restsmith_runtime::poller::AzureLro {
-                            final_state_via: ::std::option::Option::Some("location"),
+                            final_state_via: Some("location"),
                             has_result: false,
                         },
                         ::restsmith_runtime::poller::PollerOptions::default(),
@@ -85,10 +83,8 @@ pub mod virtual_machine_instances_delete_checkpoint {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
-            let mut path = ::std::string::String::new();
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
+            let mut path = String::new();
             path.push('/');
             path.push_str(
                 &::restsmith_runtime::path::arm_scope(
@@ -104,18 +100,18 @@ pub mod virtual_machine_instances_delete_checkpoint {
             query.push("api-version", "2024-06-01");
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            if let ::std::option::Option::Some(value) = &self.client_request_id {
+            if let Some(value) = &self.client_request_id {
                 request.header("x-ms-client-request-id", value)?;
             }
             {
                 let body = &self.body;
                 request.json(body)?;
             }
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<
+        type Output = Result<
             ::restsmith_runtime::poller::Poller<(), super::super::models::ErrorResponse>,
             super::super::Error,
         >;
@@ -134,7 +130,7 @@ pub mod virtual_machine_instances_delete_checkpoint {
     pub fn resume(
         client: &super::super::client::Client,
         token: &str,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::restsmith_runtime::poller::Poller<(), super::super::models::ErrorResponse>,
         super::super::Error,
     > {

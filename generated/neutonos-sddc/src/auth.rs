@@ -5,7 +5,7 @@
 ///
 /// Session token of the NeutonOS SDDC API (obtained from the tokens API, e.g. /tokens/{login}), sent in the x-sddc-token header.
 pub fn sddc_token(
-    key: impl ::std::convert::Into<::std::string::String>,
+    key: impl ::std::convert::Into<String>,
 ) -> ::restsmith_runtime::auth::ApiKey {
     ::restsmith_runtime::auth::ApiKey::header("x-sddc-token", key)
 }

@@ -14,28 +14,26 @@ impl Client {
     /// The endpoint `https://{host}/sddc/v1` with its variables filled in.
     ///
     /// - `host`: Host name (optionally host:port) of the NeutonOS SDDC API server. (default `sddc.example.internal`)
-    pub fn endpoint_from(host: &str) -> ::std::string::String {
+    pub fn endpoint_from(host: &str) -> String {
         format!("https://{host}/sddc/v1")
     }
     /// Creates a client for `endpoint` that authenticates with `credential`.
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         Self::with_options(
             endpoint,
-            ::std::option::Option::Some(::std::sync::Arc::new(credential)),
+            Some(::std::sync::Arc::new(credential)),
             ::restsmith_runtime::ClientOptions::default(),
         )
     }
     /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
     pub fn with_options(
         endpoint: &str,
-        credential: ::std::option::Option<
-            ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
-        >,
+        credential: Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
                 credential,
@@ -44,7 +42,7 @@ impl Client {
                 env!("CARGO_PKG_VERSION"),
             )
             .map_err(::restsmith_runtime::Error::into_body_type)?;
-        ::std::result::Result::Ok(Self { core })
+        Ok(Self { core })
     }
     /// The endpoint requests are sent to.
     pub fn endpoint(&self) -> &::restsmith_runtime::url::Url {

@@ -6,18 +6,15 @@
 #[non_exhaustive]
 pub struct Error {
     /// Human-readable error message.
-    pub message: ::std::string::String,
+    pub message: String,
     /// Numeric return code, when the server provides one.
-    pub return_code: ::std::option::Option<i64>,
+    pub return_code: Option<i64>,
 }
 impl Error {
     /// A `Error` with its required fields; optional fields start unset.
     #[inline]
-    pub fn new(message: ::std::string::String) -> Self {
-        Self {
-            message,
-            return_code: ::std::option::Option::None,
-        }
+    pub fn new(message: String) -> Self {
+        Self { message, return_code: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for Error {
@@ -34,22 +31,22 @@ impl ::serde::Serialize for Error {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<Error> {
-            let ::std::option::Option::Some((message, return_code)) = __object
+            let Some((message, return_code)) = __object
                 .fields::<(::restsmith_runtime::object::Required<_>, ::restsmith_runtime::object::Optional<_>)>(&["message", "returnCode"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = Error {
                 message,
@@ -78,20 +75,17 @@ impl ::std::cmp::PartialEq for Error {
 #[non_exhaustive]
 pub struct NullTime {
     /// The time value.
-    pub time: ::std::option::Option<
+    pub time: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Valid is true if Time is not NULL.
-    pub valid: ::std::option::Option<bool>,
+    pub valid: Option<bool>,
 }
 impl NullTime {
     /// A `NullTime` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            time: ::std::option::Option::None,
-            valid: ::std::option::Option::None,
-        }
+        Self { time: None, valid: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for NullTime {
@@ -109,25 +103,25 @@ impl ::serde::Serialize for NullTime {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NullTime {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<NullTime> {
-            let ::std::option::Option::Some((time, valid)) = __object
+            let Some((time, valid)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::OptionalAs<::restsmith_runtime::object::DateTimeText>,
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["Time", "Valid"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = NullTime {
                 time,
@@ -160,26 +154,26 @@ pub struct ResourceMeta {
         ::restsmith_runtime::chrono::Utc,
     >,
     /// Time the creation of the resource finished.
-    pub creation_finish: ::std::option::Option<
+    pub creation_finish: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Time the deletion of the resource began.
-    pub deletion_begin: ::std::option::Option<
+    pub deletion_begin: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Time the deletion of the resource finished.
-    pub deletion_finish: ::std::option::Option<
+    pub deletion_finish: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Resource ID.
     pub id: i64,
     /// Labels attached to the resource.
-    pub labels: ::std::option::Option<::std::vec::Vec<ResourceMetaLabel>>,
+    pub labels: Option<Vec<ResourceMetaLabel>>,
     /// Resource name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// ID of the project the resource belongs to.
-    pub project_id: ::std::option::Option<i64>,
-    pub state: ::std::option::Option<ResourceMetaState>,
+    pub project_id: Option<i64>,
+    pub state: Option<ResourceMetaState>,
 }
 impl ResourceMeta {
     /// A `ResourceMeta` with its required fields; optional fields start unset.
@@ -192,14 +186,14 @@ impl ResourceMeta {
     ) -> Self {
         Self {
             created_at,
-            creation_finish: ::std::option::Option::None,
-            deletion_begin: ::std::option::Option::None,
-            deletion_finish: ::std::option::Option::None,
+            creation_finish: None,
+            deletion_begin: None,
+            deletion_finish: None,
             id,
-            labels: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            project_id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
+            labels: None,
+            name: None,
+            project_id: None,
+            state: None,
         }
     }
 }
@@ -223,19 +217,19 @@ impl ::serde::Serialize for ResourceMeta {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMeta> {
-            let ::std::option::Option::Some((
+            let Some((
                 created_at,
                 creation_finish,
                 deletion_begin,
@@ -261,7 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMeta {
                     "labels", "name", "project_id", "state",
                 ])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ResourceMeta {
                 created_at,
@@ -297,23 +291,23 @@ impl ::std::cmp::PartialEq for ResourceMeta {
 #[non_exhaustive]
 pub struct ResourceMetaLabel {
     /// ID of the label key.
-    pub label_key_id: ::std::option::Option<i64>,
+    pub label_key_id: Option<i64>,
     /// Name of the label key.
-    pub label_key_name: ::std::option::Option<::std::string::String>,
+    pub label_key_name: Option<String>,
     /// ID of the label value.
-    pub label_value_id: ::std::option::Option<i64>,
+    pub label_value_id: Option<i64>,
     /// Name of the label value.
-    pub label_value_name: ::std::option::Option<::std::string::String>,
+    pub label_value_name: Option<String>,
 }
 impl ResourceMetaLabel {
     /// A `ResourceMetaLabel` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            label_key_id: ::std::option::Option::None,
-            label_key_name: ::std::option::Option::None,
-            label_value_id: ::std::option::Option::None,
-            label_value_name: ::std::option::Option::None,
+            label_key_id: None,
+            label_key_name: None,
+            label_value_id: None,
+            label_value_name: None,
         }
     }
 }
@@ -332,19 +326,19 @@ impl ::serde::Serialize for ResourceMetaLabel {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaLabel> {
-            let ::std::option::Option::Some((label_key_id, label_key_name, label_value_id, label_value_name)) = __object
+            let Some((label_key_id, label_key_name, label_value_id, label_value_name)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Optional<_>,
@@ -352,7 +346,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceMetaLabel {
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["label_key_id", "label_key_name", "label_value_id", "label_value_name"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ResourceMetaLabel {
                 label_key_id,
@@ -383,16 +377,16 @@ impl ::std::cmp::PartialEq for ResourceMetaLabel {
 #[non_exhaustive]
 pub struct ResourceMetaState {
     /// Lifecycle state of the resource, e.g. active, creating, deleting, reconciling. Kept an open string.
-    pub state: ::std::option::Option<::std::string::String>,
-    pub diff_fields: ::std::option::Option<ResourceMetaStateDiffFields>,
+    pub state: Option<String>,
+    pub diff_fields: Option<ResourceMetaStateDiffFields>,
 }
 impl ResourceMetaState {
     /// A `ResourceMetaState` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            state: ::std::option::Option::None,
-            diff_fields: ::std::option::Option::None,
+            state: None,
+            diff_fields: None,
         }
     }
 }
@@ -409,22 +403,22 @@ impl ::serde::Serialize for ResourceMetaState {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMetaState {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaState> {
-            let ::std::option::Option::Some((state, diff_fields)) = __object
+            let Some((state, diff_fields)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["state", "diff_fields"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ResourceMetaState {
                 state,
@@ -453,17 +447,17 @@ impl ::std::cmp::PartialEq for ResourceMetaState {
 #[non_exhaustive]
 pub struct ResourceMetaStateDiffFields {
     /// Fields still being reconciled (non-empty = not settled yet).
-    pub reconciling: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub reconciling: Option<Vec<String>>,
     /// Fields that cannot be reconciled (non-empty = the change failed).
-    pub irreconcilable: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub irreconcilable: Option<Vec<String>>,
 }
 impl ResourceMetaStateDiffFields {
     /// A `ResourceMetaStateDiffFields` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            reconciling: ::std::option::Option::None,
-            irreconcilable: ::std::option::Option::None,
+            reconciling: None,
+            irreconcilable: None,
         }
     }
 }
@@ -480,22 +474,22 @@ impl ::serde::Serialize for ResourceMetaStateDiffFields {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMetaStateDiffFields {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResourceMetaStateDiffFields> {
-            let ::std::option::Option::Some((reconciling, irreconcilable)) = __object
+            let Some((reconciling, irreconcilable)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["reconciling", "irreconcilable"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ResourceMetaStateDiffFields {
                 reconciling,
@@ -548,26 +542,26 @@ impl ::serde::Serialize for VmSnap {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnap {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnap> {
-            let ::std::option::Option::Some((metadata, spec, status)) = __object
+            let Some((metadata, spec, status)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Required<_>,
                     ::restsmith_runtime::object::Required<_>,
                     ::restsmith_runtime::object::Required<_>,
                 )>(&["metadata", "spec", "status"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = VmSnap {
                 metadata,
@@ -597,13 +591,13 @@ impl ::std::cmp::PartialEq for VmSnap {
 #[non_exhaustive]
 pub struct VmSnapSpec {
     /// BIOS (firmware) type of the virtual machine.
-    pub bios: ::std::string::String,
+    pub bios: String,
     /// Boot device order. StringSlice stores a string slice to database with format: a,b,c (on the wire it is a JSON array).
-    pub boot_device_order: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub boot_device_order: Option<Vec<String>>,
     /// Number of CPU cores per socket.
     pub core_num_per_socket: i64,
     /// CPU mode of the virtual machine.
-    pub cpu_mode: ::std::string::String,
+    pub cpu_mode: String,
     /// Number of virtual CPUs.
     pub cpu_num: i64,
     /// Time the snapshot was created.
@@ -611,22 +605,22 @@ pub struct VmSnapSpec {
         ::restsmith_runtime::chrono::Utc,
     >,
     /// Time the creation of the snapshot finished.
-    pub creation_finish: ::std::option::Option<
+    pub creation_finish: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
-    pub deleted_at: ::std::option::Option<NullTime>,
+    pub deleted_at: Option<NullTime>,
     /// Time the deletion of the snapshot began.
-    pub deletion_begin: ::std::option::Option<
+    pub deletion_begin: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Time the deletion of the snapshot finished.
-    pub deletion_finish: ::std::option::Option<
+    pub deletion_finish: Option<
         ::restsmith_runtime::chrono::DateTime<::restsmith_runtime::chrono::Utc>,
     >,
     /// Description of the virtual machine snapshot.
-    pub description: ::std::string::String,
+    pub description: String,
     /// Entity tag of the spec.
-    pub etag: ::std::string::String,
+    pub etag: String,
     /// Whether graphics console authentication is enabled.
     pub graphics_auth_enabled: bool,
     /// Whether the SPICE graphics protocol is enabled.
@@ -638,9 +632,9 @@ pub struct VmSnapSpec {
     /// Memory size in MiB.
     pub memory_mb: i64,
     /// Name of the virtual machine snapshot.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Power state of the virtual machine when the snapshot was taken.
-    pub power_state: ::std::string::String,
+    pub power_state: String,
     /// ID of the project the snapshot belongs to.
     pub project_id: i64,
     /// Number of CPU sockets.
@@ -648,61 +642,61 @@ pub struct VmSnapSpec {
     /// Number of threads per CPU core.
     pub thread_num_per_core: i64,
     /// Time zone of the virtual machine.
-    pub time_zone: ::std::string::String,
+    pub time_zone: String,
     /// Time the spec was last updated.
     pub updated_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
     /// Description of the virtual machine the snapshot was taken of.
-    pub vm_description: ::std::string::String,
+    pub vm_description: String,
     /// ID of the virtual machine the snapshot was taken of.
     pub vm_id: i64,
     /// Name of the virtual machine the snapshot was taken of.
-    pub vm_name: ::std::string::String,
+    pub vm_name: String,
 }
 impl VmSnapSpec {
     /// A `VmSnapSpec` with its required fields; optional fields start unset.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn new(
-        bios: ::std::string::String,
+        bios: String,
         core_num_per_socket: i64,
-        cpu_mode: ::std::string::String,
+        cpu_mode: String,
         cpu_num: i64,
         created_at: ::restsmith_runtime::chrono::DateTime<
             ::restsmith_runtime::chrono::Utc,
         >,
-        description: ::std::string::String,
-        etag: ::std::string::String,
+        description: String,
+        etag: String,
         graphics_auth_enabled: bool,
         graphics_spice_enabled: bool,
         ha_enabled: bool,
         id: i64,
         memory_mb: i64,
-        name: ::std::string::String,
-        power_state: ::std::string::String,
+        name: String,
+        power_state: String,
         project_id: i64,
         socket_num: i64,
         thread_num_per_core: i64,
-        time_zone: ::std::string::String,
+        time_zone: String,
         updated_at: ::restsmith_runtime::chrono::DateTime<
             ::restsmith_runtime::chrono::Utc,
         >,
-        vm_description: ::std::string::String,
+        vm_description: String,
         vm_id: i64,
-        vm_name: ::std::string::String,
+        vm_name: String,
     ) -> Self {
         Self {
             bios,
-            boot_device_order: ::std::option::Option::None,
+            boot_device_order: None,
             core_num_per_socket,
             cpu_mode,
             cpu_num,
             created_at,
-            creation_finish: ::std::option::Option::None,
-            deleted_at: ::std::option::Option::None,
-            deletion_begin: ::std::option::Option::None,
-            deletion_finish: ::std::option::Option::None,
+            creation_finish: None,
+            deleted_at: None,
+            deletion_begin: None,
+            deletion_finish: None,
             description,
             etag,
             graphics_auth_enabled,
@@ -761,19 +755,19 @@ impl ::serde::Serialize for VmSnapSpec {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapSpec> {
-            let ::std::option::Option::Some((
+            let Some((
                 (
                     bios,
                     boot_device_order,
@@ -847,7 +841,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapSpec {
                     "updated_at", "vm_description", "vm_id", "vm_name",
                 ])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = VmSnapSpec {
                 bios,
@@ -901,24 +895,24 @@ impl ::std::cmp::PartialEq for VmSnapSpec {
 #[non_exhaustive]
 pub struct VmSnapStatus {
     /// Number of virtual machines cloned from the snapshot.
-    pub cloned_vm_num: ::std::option::Option<i64>,
+    pub cloned_vm_num: Option<i64>,
     /// Time the status record was created.
     pub created_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
-    pub deleted_at: ::std::option::Option<NullTime>,
+    pub deleted_at: Option<NullTime>,
     /// Entity tag of the status.
-    pub etag: ::std::string::String,
+    pub etag: String,
     /// ID is field of status table must be set according to spec table.
     pub id: i64,
     /// IP addresses of the virtual machine.
-    pub ip_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ip_addresses: Option<Vec<String>>,
     /// Time the status was last updated.
     pub updated_at: ::restsmith_runtime::chrono::DateTime<
         ::restsmith_runtime::chrono::Utc,
     >,
     /// ID of the virtual machine.
-    pub vm_id: ::std::option::Option<i64>,
+    pub vm_id: Option<i64>,
 }
 impl VmSnapStatus {
     /// A `VmSnapStatus` with its required fields; optional fields start unset.
@@ -927,21 +921,21 @@ impl VmSnapStatus {
         created_at: ::restsmith_runtime::chrono::DateTime<
             ::restsmith_runtime::chrono::Utc,
         >,
-        etag: ::std::string::String,
+        etag: String,
         id: i64,
         updated_at: ::restsmith_runtime::chrono::DateTime<
             ::restsmith_runtime::chrono::Utc,
         >,
     ) -> Self {
         Self {
-            cloned_vm_num: ::std::option::Option::None,
+            cloned_vm_num: None,
             created_at,
-            deleted_at: ::std::option::Option::None,
+            deleted_at: None,
             etag,
             id,
-            ip_addresses: ::std::option::Option::None,
+            ip_addresses: None,
             updated_at,
-            vm_id: ::std::option::Option::None,
+            vm_id: None,
         }
     }
 }
@@ -964,19 +958,19 @@ impl ::serde::Serialize for VmSnapStatus {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapStatus> {
-            let ::std::option::Option::Some((cloned_vm_num, created_at, deleted_at, etag, id, ip_addresses, updated_at, vm_id)) = __object
+            let Some((cloned_vm_num, created_at, deleted_at, etag, id, ip_addresses, updated_at, vm_id)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::RequiredAs<::restsmith_runtime::object::DateTimeText>,
@@ -991,7 +985,7 @@ impl<'de> ::serde::Deserialize<'de> for VmSnapStatus {
                     "updated_at", "vm_id",
                 ])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = VmSnapStatus {
                 cloned_vm_num,
@@ -1025,15 +1019,13 @@ impl ::std::cmp::PartialEq for VmSnapStatus {
 #[derive(::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct VmSnapUpdateRequest {
-    pub spec: ::std::option::Option<VmSnapUpdateSpec>,
+    pub spec: Option<VmSnapUpdateSpec>,
 }
 impl VmSnapUpdateRequest {
     /// A `VmSnapUpdateRequest` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            spec: ::std::option::Option::None,
-        }
+        Self { spec: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for VmSnapUpdateRequest {
@@ -1048,22 +1040,22 @@ impl ::serde::Serialize for VmSnapUpdateRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapUpdateRequest> {
-            let ::std::option::Option::Some((spec,)) = __object
+            let Some((spec,)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["spec"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = VmSnapUpdateRequest {
                 spec,
@@ -1091,17 +1083,17 @@ impl ::std::cmp::PartialEq for VmSnapUpdateRequest {
 #[non_exhaustive]
 pub struct VmSnapUpdateSpec {
     /// Description is the description of virtual machine snapshot.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Name is the name of the virtual machine snapshot.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl VmSnapUpdateSpec {
     /// A `VmSnapUpdateSpec` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
+            description: None,
+            name: None,
         }
     }
 }
@@ -1118,22 +1110,22 @@ impl ::serde::Serialize for VmSnapUpdateSpec {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VmSnapUpdateSpec {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<VmSnapUpdateSpec> {
-            let ::std::option::Option::Some((description, name)) = __object
+            let Some((description, name)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["description", "name"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = VmSnapUpdateSpec {
                 description,
@@ -1159,12 +1151,12 @@ impl ::std::cmp::PartialEq for VmSnapUpdateSpec {
 }
 impl ::restsmith_runtime::ErrorBody for Error {
     #[inline]
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::None
+    fn code(&self) -> Option<&str> {
+        None
     }
     #[inline]
-    fn message(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.message.as_str())
+    fn message(&self) -> Option<&str> {
+        Some(self.message.as_str())
     }
 }
 /// Every example in the spec deserializes into its model and serializes back to the same JSON.

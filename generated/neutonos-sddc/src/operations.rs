@@ -36,19 +36,17 @@ pub mod get_vm_snap {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
             let path = ::restsmith_runtime::path::join(&["/vm-snaps/", ""], &[&self.id]);
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<Response, super::super::Error>;
+        type Output = Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::Call<
             'a,
             Response,
@@ -63,7 +61,7 @@ pub mod get_vm_snap {
     #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
-    ) -> ::std::result::Result<Response, super::super::Error> {
+    ) -> Result<Response, super::super::Error> {
         response
             .decode_one(
                 200..=200,
@@ -120,13 +118,11 @@ pub mod update_vm_snap {
             super::super::models::Error,
         > {
             let request = match self.prepare() {
-                ::std::result::Result::Ok(request) => request,
-                ::std::result::Result::Err(error) => {
-                    return ::restsmith_runtime::Call::failed(error);
-                }
+                Ok(request) => request,
+                Err(error) => return ::restsmith_runtime::Call::failed(error),
             };
             let resource_url = {
-                let mut path = ::std::string::String::new();
+                let mut path = String::new();
                 path.push_str("/vm-snaps/");
                 {
                     let value = &self.id;
@@ -142,11 +138,11 @@ pub mod update_vm_snap {
             let core = self.client.core().clone();
             ::restsmith_runtime::Call::new(
                 self.client.core(),
-                ::std::result::Result::Ok(request),
+                Ok(request),
                 move |response| {
                     match response.status.as_u16() {
                         202u16 => {}
-                        _ => return ::std::result::Result::Err(response.into_error()),
+                        _ => return Err(response.into_error()),
                     }
                     ::restsmith_runtime::poller::Poller::reconcile(
                         core,
@@ -158,10 +154,10 @@ pub mod update_vm_snap {
                             succeeded: &["active"],
                             failed: &[],
                             gone: &["deleting"],
-                            pending_pointer: ::std::option::Option::Some(
+                            pending_pointer: Some(
                                 "/metadata/state/diff_fields/reconciling",
                             ),
-                            irreconcilable_pointer: ::std::option::Option::Some(
+                            irreconcilable_pointer: Some(
                                 "/metadata/state/diff_fields/irreconcilable",
                             ),
                             initial_delay: ::std::time::Duration::from_millis(1000u64),
@@ -176,9 +172,7 @@ pub mod update_vm_snap {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
             let path = ::restsmith_runtime::path::join(&["/vm-snaps/", ""], &[&self.id]);
             #[allow(unused_mut)]
             let mut query = ::restsmith_runtime::query::Query::new();
@@ -188,11 +182,11 @@ pub mod update_vm_snap {
                 let body = &self.body;
                 request.json(body)?;
             }
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<
+        type Output = Result<
             ::restsmith_runtime::poller::Poller<
                 super::super::models::VmSnap,
                 super::super::models::Error,
@@ -217,7 +211,7 @@ pub mod update_vm_snap {
     pub fn resume(
         client: &super::super::client::Client,
         token: &str,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::restsmith_runtime::poller::Poller<
             super::super::models::VmSnap,
             super::super::models::Error,
@@ -233,10 +227,8 @@ pub mod update_vm_snap {
                 succeeded: &["active"],
                 failed: &[],
                 gone: &["deleting"],
-                pending_pointer: ::std::option::Option::Some(
-                    "/metadata/state/diff_fields/reconciling",
-                ),
-                irreconcilable_pointer: ::std::option::Option::Some(
+                pending_pointer: Some("/metadata/state/diff_fields/reconciling"),
+                irreconcilable_pointer: Some(
                     "/metadata/state/diff_fields/irreconcilable",
                 ),
                 initial_delay: ::std::time::Duration::from_millis(1000u64),

@@ -5,9 +5,9 @@
 ///
 /// Volcengine OpenAPI V4 signature, computed per request from an access key pair: `HMAC-SHA256 Credential={AK}/{YYYYMMDD}/{region}/ecs/request, SignedHeaders=..., Signature=...` plus the X-Date and X-Content-Sha256 headers (PROTOCOLS.md §6.2).
 pub fn volcengine_v4(
-    access_key_id: impl ::std::convert::Into<::std::string::String>,
-    secret_access_key: impl ::std::convert::Into<::std::string::String>,
-    region: impl ::std::convert::Into<::std::string::String>,
+    access_key_id: impl ::std::convert::Into<String>,
+    secret_access_key: impl ::std::convert::Into<String>,
+    region: impl ::std::convert::Into<String>,
 ) -> ::restsmith_runtime::auth::VolcengineSigner {
     ::restsmith_runtime::auth::VolcengineSigner::new(
         access_key_id,

@@ -14,28 +14,26 @@ impl Client {
     /// The endpoint `https://ecs.{region}.volcengineapi.com` with its variables filled in.
     ///
     /// - `region`: Region ID, e.g. cn-beijing, cn-shanghai, cn-guangzhou. (default `cn-beijing`)
-    pub fn endpoint_from(region: &str) -> ::std::string::String {
+    pub fn endpoint_from(region: &str) -> String {
         format!("https://ecs.{region}.volcengineapi.com")
     }
     /// Creates a client for `endpoint` that authenticates with `credential`.
     pub fn new(
         endpoint: &str,
         credential: impl ::restsmith_runtime::auth::Credential + 'static,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         Self::with_options(
             endpoint,
-            ::std::option::Option::Some(::std::sync::Arc::new(credential)),
+            Some(::std::sync::Arc::new(credential)),
             ::restsmith_runtime::ClientOptions::default(),
         )
     }
     /// Creates a client with explicit options (retries, timeouts, a preconfigured `reqwest::Client`, …); `credential` may be `None` for unauthenticated use.
     pub fn with_options(
         endpoint: &str,
-        credential: ::std::option::Option<
-            ::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>,
-        >,
+        credential: Option<::std::sync::Arc<dyn ::restsmith_runtime::auth::Credential>>,
         options: ::restsmith_runtime::ClientOptions,
-    ) -> ::std::result::Result<Self, super::Error> {
+    ) -> Result<Self, super::Error> {
         let core = ::restsmith_runtime::ClientCore::new(
                 endpoint,
                 credential,
@@ -44,7 +42,7 @@ impl Client {
                 env!("CARGO_PKG_VERSION"),
             )
             .map_err(::restsmith_runtime::Error::into_body_type)?;
-        ::std::result::Result::Ok(Self { core })
+        Ok(Self { core })
     }
     /// The endpoint requests are sent to.
     pub fn endpoint(&self) -> &::restsmith_runtime::url::Url {
@@ -65,13 +63,13 @@ impl Client {
     pub fn delete_images(
         &self,
         image_ids: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<String>,
         >,
     ) -> super::operations::delete_images::RequestBuilder<'_> {
         super::operations::delete_images::RequestBuilder {
             client: self,
             image_ids: image_ids.into_iter().map(::std::convert::Into::into).collect(),
-            delete_binded_snapshots: ::std::option::Option::None,
+            delete_binded_snapshots: None,
         }
     }
 }

@@ -6,7 +6,7 @@
 #[non_exhaustive]
 pub struct DeleteImagesResponse {
     pub response_metadata: ResponseMetadata,
-    pub result: ::std::option::Option<DeleteImagesResult>,
+    pub result: Option<DeleteImagesResult>,
 }
 impl DeleteImagesResponse {
     /// A `DeleteImagesResponse` with its required fields; optional fields start unset.
@@ -14,7 +14,7 @@ impl DeleteImagesResponse {
     pub fn new(response_metadata: ResponseMetadata) -> Self {
         Self {
             response_metadata,
-            result: ::std::option::Option::None,
+            result: None,
         }
     }
 }
@@ -33,22 +33,22 @@ impl ::serde::Serialize for DeleteImagesResponse {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteImagesResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResponse> {
-            let ::std::option::Option::Some((response_metadata, result)) = __object
+            let Some((response_metadata, result)) = __object
                 .fields::<(::restsmith_runtime::object::Required<_>, ::restsmith_runtime::object::Optional<_>)>(&["ResponseMetadata", "Result"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = DeleteImagesResponse {
                 response_metadata,
@@ -77,15 +77,13 @@ impl ::std::cmp::PartialEq for DeleteImagesResponse {
 #[non_exhaustive]
 pub struct DeleteImagesResult {
     /// Per-image outcome of the custom image operation (ImageOperationResult structures).
-    pub operation_details: ::std::option::Option<::std::vec::Vec<OperationDetail>>,
+    pub operation_details: Option<Vec<OperationDetail>>,
 }
 impl DeleteImagesResult {
     /// A `DeleteImagesResult` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            operation_details: ::std::option::Option::None,
-        }
+        Self { operation_details: None }
     }
 }
 impl DeleteImagesResult {
@@ -122,22 +120,22 @@ impl ::serde::Serialize for DeleteImagesResult {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteImagesResult {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<DeleteImagesResult> {
-            let ::std::option::Option::Some((operation_details,)) = __object
+            let Some((operation_details,)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>,)>(&["OperationDetails"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = DeleteImagesResult {
                 operation_details,
@@ -186,22 +184,22 @@ impl ::serde::Serialize for ErrorEnvelope {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorEnvelope {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorEnvelope> {
-            let ::std::option::Option::Some((response_metadata,)) = __object
+            let Some((response_metadata,)) = __object
                 .fields::<(::restsmith_runtime::object::Required<_>,)>(&["ResponseMetadata"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ErrorEnvelope {
                 response_metadata,
@@ -229,28 +227,28 @@ impl ::std::cmp::PartialEq for ErrorEnvelope {
 #[non_exhaustive]
 pub struct ErrorResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// The action that was called.
-    pub action: ::std::option::Option<::std::string::String>,
+    pub action: Option<String>,
     /// The API version that was called.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The service that handled the request, e.g. ecs.
-    pub service: ::std::option::Option<::std::string::String>,
+    pub service: Option<String>,
     /// The region that handled the request, e.g. cn-beijing.
-    pub region: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<ResponseError>,
+    pub region: Option<String>,
+    pub error: Option<ResponseError>,
 }
 impl ErrorResponseMetadata {
     /// A `ErrorResponseMetadata` with its required fields; optional fields start unset.
     #[inline]
-    pub fn new(request_id: ::std::string::String) -> Self {
+    pub fn new(request_id: String) -> Self {
         Self {
             request_id,
-            action: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            service: ::std::option::Option::None,
-            region: ::std::option::Option::None,
-            error: ::std::option::Option::None,
+            action: None,
+            version: None,
+            service: None,
+            region: None,
+            error: None,
         }
     }
 }
@@ -277,19 +275,19 @@ impl ::serde::Serialize for ErrorResponseMetadata {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ErrorResponseMetadata> {
-            let ::std::option::Option::Some((request_id, action, version, service, region, error)) = __object
+            let Some((request_id, action, version, service, region, error)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Required<_>,
                     ::restsmith_runtime::object::Optional<_>,
@@ -299,7 +297,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseMetadata {
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["RequestId", "Action", "Version", "Service", "Region", "Error"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ErrorResponseMetadata {
                 request_id,
@@ -332,16 +330,16 @@ impl ::std::cmp::PartialEq for ErrorResponseMetadata {
 #[non_exhaustive]
 pub struct OperationDetail {
     /// Image ID.
-    pub image_id: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<OperationError>,
+    pub image_id: Option<String>,
+    pub error: Option<OperationError>,
 }
 impl OperationDetail {
     /// A `OperationDetail` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
         Self {
-            image_id: ::std::option::Option::None,
-            error: ::std::option::Option::None,
+            image_id: None,
+            error: None,
         }
     }
 }
@@ -360,22 +358,22 @@ impl ::serde::Serialize for OperationDetail {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OperationDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<OperationDetail> {
-            let ::std::option::Option::Some((image_id, error)) = __object
+            let Some((image_id, error)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["ImageId", "Error"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = OperationDetail {
                 image_id,
@@ -404,18 +402,15 @@ impl ::std::cmp::PartialEq for OperationDetail {
 #[non_exhaustive]
 pub struct OperationError {
     /// Error code of the failed item: InvalidImage.NotFound, InvalidImageStatus, InvalidImage.Shared, OperationDenied.ImageIsCopying, OperationDenied.ImageIsExporting or InternalError. Kept an open string.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// Error message of the failed item.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl OperationError {
     /// A `OperationError` with every optional field unset.
     #[inline]
     pub fn new() -> Self {
-        Self {
-            code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-        }
+        Self { code: None, message: None }
     }
 }
 impl ::restsmith_runtime::object::ListFields for OperationError {
@@ -433,22 +428,22 @@ impl ::serde::Serialize for OperationError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OperationError {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<OperationError> {
-            let ::std::option::Option::Some((code, message)) = __object
+            let Some((code, message)) = __object
                 .fields::<(::restsmith_runtime::object::Optional<_>, ::restsmith_runtime::object::Optional<_>)>(&["Code", "Message"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = OperationError {
                 code,
@@ -477,19 +472,19 @@ impl ::std::cmp::PartialEq for OperationError {
 #[non_exhaustive]
 pub struct ResponseError {
     /// Error code, e.g. MissingParameter.ImageId, SignatureDoesNotMatch. Kept an open string.
-    pub code: ::std::string::String,
+    pub code: String,
     /// Numeric error code that some products add.
-    pub code_n: ::std::option::Option<i64>,
+    pub code_n: Option<i64>,
     /// Error message.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 impl ResponseError {
     /// A `ResponseError` with its required fields; optional fields start unset.
     #[inline]
-    pub fn new(code: ::std::string::String, message: ::std::string::String) -> Self {
+    pub fn new(code: String, message: String) -> Self {
         Self {
             code,
-            code_n: ::std::option::Option::None,
+            code_n: None,
             message,
         }
     }
@@ -511,26 +506,26 @@ impl ::serde::Serialize for ResponseError {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponseError {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseError> {
-            let ::std::option::Option::Some((code, code_n, message)) = __object
+            let Some((code, code_n, message)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Required<_>,
                     ::restsmith_runtime::object::Optional<_>,
                     ::restsmith_runtime::object::Required<_>,
                 )>(&["Code", "CodeN", "Message"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ResponseError {
                 code,
@@ -560,28 +555,28 @@ impl ::std::cmp::PartialEq for ResponseError {
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// Unique ID of the request; quote it when asking for support.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// The action that was called.
-    pub action: ::std::option::Option<::std::string::String>,
+    pub action: Option<String>,
     /// The API version that was called.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The service that handled the request, e.g. ecs.
-    pub service: ::std::option::Option<::std::string::String>,
+    pub service: Option<String>,
     /// The region that handled the request, e.g. cn-beijing.
-    pub region: ::std::option::Option<::std::string::String>,
-    pub error: ::std::option::Option<ResponseError>,
+    pub region: Option<String>,
+    pub error: Option<ResponseError>,
 }
 impl ResponseMetadata {
     /// A `ResponseMetadata` with its required fields; optional fields start unset.
     #[inline]
-    pub fn new(request_id: ::std::string::String) -> Self {
+    pub fn new(request_id: String) -> Self {
         Self {
             request_id,
-            action: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-            service: ::std::option::Option::None,
-            region: ::std::option::Option::None,
-            error: ::std::option::Option::None,
+            action: None,
+            version: None,
+            service: None,
+            region: None,
+            error: None,
         }
     }
 }
@@ -608,19 +603,19 @@ impl ::serde::Serialize for ResponseMetadata {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+    ) -> Result<__S::Ok, __S::Error> {
         ::restsmith_runtime::object::serialize(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
+    ) -> Result<Self, __D::Error> {
         #[inline]
         fn read(
             mut __object: ::restsmith_runtime::object::Object,
         ) -> ::restsmith_runtime::object::Result<ResponseMetadata> {
-            let ::std::option::Option::Some((request_id, action, version, service, region, error)) = __object
+            let Some((request_id, action, version, service, region, error)) = __object
                 .fields::<(
                     ::restsmith_runtime::object::Required<_>,
                     ::restsmith_runtime::object::Optional<_>,
@@ -630,7 +625,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseMetadata {
                     ::restsmith_runtime::object::Optional<_>,
                 )>(&["RequestId", "Action", "Version", "Service", "Region", "Error"])
             else {
-                return ::std::result::Result::Err(__object.failure());
+                return Err(__object.failure());
             };
             let __value = ResponseMetadata {
                 request_id,
@@ -660,18 +655,16 @@ impl ::std::cmp::PartialEq for ResponseMetadata {
 }
 impl ::restsmith_runtime::ErrorBody for ErrorEnvelope {
     #[inline]
-    fn code(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.response_metadata.error.as_ref()?.code.as_str())
+    fn code(&self) -> Option<&str> {
+        Some(self.response_metadata.error.as_ref()?.code.as_str())
     }
     #[inline]
-    fn message(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(
-            self.response_metadata.error.as_ref()?.message.as_str(),
-        )
+    fn message(&self) -> Option<&str> {
+        Some(self.response_metadata.error.as_ref()?.message.as_str())
     }
     #[inline]
-    fn request_id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.response_metadata.request_id.as_str())
+    fn request_id(&self) -> Option<&str> {
+        Some(self.response_metadata.request_id.as_str())
     }
 }
 /// Every example in the spec deserializes into its model and serializes back to the same JSON.

@@ -14,8 +14,8 @@ pub mod delete_images {
     #[must_use = "a request builder does nothing until it is awaited or sent"]
     pub struct RequestBuilder<'a> {
         pub(crate) client: &'a super::super::client::Client,
-        pub(crate) image_ids: ::std::vec::Vec<::std::string::String>,
-        pub(crate) delete_binded_snapshots: ::std::option::Option<bool>,
+        pub(crate) image_ids: Vec<String>,
+        pub(crate) delete_binded_snapshots: Option<bool>,
     }
     impl ::std::fmt::Debug for RequestBuilder<'_> {
         #[inline]
@@ -36,7 +36,7 @@ pub mod delete_images {
         /// Constraints: server default `true`.
         #[inline]
         pub fn delete_binded_snapshots(mut self, value: bool) -> Self {
-            self.delete_binded_snapshots = ::std::option::Option::Some(value);
+            self.delete_binded_snapshots = Some(value);
             self
         }
         ///Sends the request and decodes the response.
@@ -52,16 +52,14 @@ pub mod delete_images {
         }
         /// Checks the arguments and builds the HTTP request.
         #[inline]
-        fn prepare(
-            &self,
-        ) -> ::std::result::Result<::restsmith_runtime::Request, super::super::Error> {
+        fn prepare(&self) -> Result<::restsmith_runtime::Request, super::super::Error> {
             {
                 let value = &self.image_ids;
                 ::restsmith_runtime::validate::items(
                     "image_ids",
                     value.len(),
-                    ::std::option::Option::Some(1usize),
-                    ::std::option::Option::Some(100usize),
+                    Some(1usize),
+                    Some(100usize),
                 )?;
             }
             let path = ::restsmith_runtime::path::join(&["/"], &[]);
@@ -77,11 +75,11 @@ pub mod delete_images {
                 .push_texts(&[("DeleteBindedSnapshots", &self.delete_binded_snapshots)]);
             #[allow(unused_mut)]
             let mut request = self.client.core().request(&META, &path, &query);
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
     }
     impl<'a> ::std::future::IntoFuture for RequestBuilder<'a> {
-        type Output = ::std::result::Result<Response, super::super::Error>;
+        type Output = Result<Response, super::super::Error>;
         type IntoFuture = ::restsmith_runtime::Call<
             'a,
             Response,
@@ -96,7 +94,7 @@ pub mod delete_images {
     #[inline]
     fn decode(
         response: ::restsmith_runtime::RawResponse,
-    ) -> ::std::result::Result<Response, super::super::Error> {
+    ) -> Result<Response, super::super::Error> {
         let body = match response.status.as_u16() {
             200u16 => {
                 response
@@ -105,16 +103,14 @@ pub mod delete_images {
                         _,
                     >("/Result", "/ResponseMetadata/Error")?
             }
-            _ => return ::std::result::Result::Err(response.into_error()),
+            _ => return Err(response.into_error()),
         };
         let request_id = response
             .request_id()
             .map(::std::borrow::ToOwned::to_owned)
             .or_else(|| response.body_str_at("/ResponseMetadata/RequestId"));
         let headers = ::std::default::Default::default();
-        ::std::result::Result::Ok(
-            ::restsmith_runtime::Response::new(response, request_id, headers, body),
-        )
+        Ok(::restsmith_runtime::Response::new(response, request_id, headers, body))
     }
     /// The successful response of [`Client::delete_images`](super::super::client::Client::delete_images) (status 200).
     pub type Response = ::restsmith_runtime::Response<

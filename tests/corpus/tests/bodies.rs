@@ -555,6 +555,27 @@ mod responses {
     }
 
     #[tokio::test]
+    async fn prelude_schema_names() {
+        use corpus::prelude_schema_names::models::{Box2, None2, Option2, Result2, String2};
+        let server = MockServer::start().await;
+        Mock::given(path("/results/r1"))
+            .and(query_param("kind", "large"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!(
+                {"id": "r1", "label": {"text": "hi"}, "options": [{"name": "a", "value": "b"}], "empty": {}, "size": "small"}
+            )))
+            .mount(&server)
+            .await;
+        let c = client!(prelude_schema_names, server);
+        let result: Result2 = c.get_result("r1").kind(Box2::Large).await.expect("200").body;
+        assert_eq!(result.id, "r1");
+        assert_eq!(result.label.and_then(|l: String2| l.text).as_deref(), Some("hi"));
+        let options: Vec<Option2> = result.options.expect("options");
+        assert_eq!((options[0].name.as_str(), options[0].value.as_deref()), ("a", Some("b")));
+        assert_eq!(result.empty.map(|e: None2| e.reason), Some(None));
+        assert_eq!(result.size, Some(Box2::Small));
+    }
+
+    #[tokio::test]
     async fn error_range_4xx() {
         let server = MockServer::start().await;
         let rejection = serde_json::json!({"code": "OutOfStock", "message": "none left", "retryable": false});
