@@ -49,8 +49,9 @@ pub fn operation_chunks<'a>(
 /// under its usual name (`pub use super::shared::IssuesListForRepoHeaders as Headers;`).
 struct SharedItems {
     /// Each shared item: its name and its tokens (named as in the operation modules), with
-    /// the operations that re-export it (indexes into `ir.operations`).
-    items: Vec<(String, TokenStream, Vec<usize>)>,
+    /// the operations that re-export it (indexes into `ir.operations`) and whether it is a
+    /// `Headers` struct (else an `ErrorBody` enum).
+    items: Vec<(String, TokenStream, Vec<usize>, bool)>,
     /// Per operation: (its `Headers`, its `ErrorBody`) as an index into `items`, when shared.
     uses: Vec<SharedUses>,
 }
@@ -105,7 +106,7 @@ impl SharedItems {
                     uses[op].error_body = Some(items.len());
                 }
             }
-            items.push((name, tokens, ops));
+            items.push((name, tokens, ops, is_headers));
         }
         SharedItems { items, uses }
     }
@@ -138,10 +139,10 @@ impl SharedItems {
         if self.items.is_empty() {
             return TokenStream::new();
         }
-        let items = self.items.iter().map(|(name, _, ops)| {
+        let items = self.items.iter().map(|(name, _, ops, is_headers)| {
             let name_ident = ident(name);
             let first = &ir.operations[ops[0]];
-            let item = if name.ends_with("Headers") {
+            let item = if *is_headers {
                 headers_struct(ir, first, &quote!(#name_ident)).unwrap_or_default()
             } else {
                 error_enum(first, &quote!(#name_ident))
