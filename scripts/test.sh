@@ -164,6 +164,11 @@ cargo test --workspace --doc
 step "(f) cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "(f2) cargo clippy of fuzz/ and scripts/bench/phases (workspaces of their own)"
+# --locked: their Cargo.lock files must be up to date with restsmith's dependencies.
+cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target --locked --all-targets -- -D warnings
+cargo clippy --manifest-path scripts/bench/phases/Cargo.toml --target-dir target --locked --all-targets -- -D warnings
+
 # ---- (g) docs --------------------------------------------------------------------------
 step "(g) cargo doc --workspace --no-deps (warnings are errors)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
