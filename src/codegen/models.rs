@@ -517,6 +517,7 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
     } else {
         (TokenStream::new(), TokenStream::new(), quote!(Self::known(value).unwrap_or(Self::KNOWN[0])), " The enum value for `value` (an unknown value maps to the first known one).")
     };
+    let non_exhaustive = keeps_unknown_attr(e.extensible);
     let deserialize = if e.extensible {
         quote!(Ok(Self::from(value)))
     } else {
@@ -536,6 +537,7 @@ fn int_enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        #non_exhaustive
         pub enum #name_ident {
             #(#variants)*
             #unknown_variant
@@ -620,9 +622,11 @@ fn enum_item(name: &str, e: &EnumDef, doc: TokenStream) -> TokenStream {
         quote! {
             #doc
             #separator
-            /// Values this version of the crate does not know are kept in `UnknownValue`.
+            /// Values this version of the crate does not know are kept in `UnknownValue`; a
+            /// later version may know more, so the enum is `#[non_exhaustive]`.
             /// Equality, hashing and ordering go by the wire value ([`as_str`](Self::as_str)).
             #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+            #[non_exhaustive]
             pub enum #name_ident {
                 #(#variants)*
                 /// A value not known when this crate was generated.
@@ -795,6 +799,7 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
         };
         quote!(#vdoc #vname(#ty),)
     });
+    let non_exhaustive = keeps_unknown_attr(u.keeps_unknown);
     let unknown = u.keeps_unknown.then(|| {
         quote! {
             /// A value none of the known variants accepts (e.g. a discriminator value added to the
@@ -810,6 +815,7 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
                 /// The first variant the JSON value deserializes into is chosen.
                 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
+                #non_exhaustive
                 pub enum #name_ident {
                     #(#variants)*
                     #unknown
@@ -864,6 +870,7 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
         ///
         #[doc = #doc_line]
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #non_exhaustive
         pub enum #name_ident {
             #(#variants)*
             #unknown
@@ -890,6 +897,12 @@ fn union_item(name: &str, u: &UnionDef, doc: TokenStream, serde_derive: bool) ->
             }
         }
     }
+}
+
+/// `#[non_exhaustive]` for an enum with an `UnknownValue` variant: a later version of the crate
+/// may turn unknown values into variants of their own, which must not break users' `match`es.
+fn keeps_unknown_attr(keeps_unknown: bool) -> Option<TokenStream> {
+    keeps_unknown.then(|| quote!(#[non_exhaustive]))
 }
 
 /// Traits every struct implements (derived or by hand); `Default` (first) only when no field is

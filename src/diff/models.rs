@@ -362,7 +362,11 @@ fn enums(cx: &Cx<'_>, old: &TypeDef, new: &TypeDef, a: &EnumDef, b: &EnumDef, us
         )
         .rust(
             Compat::Breaking,
-            if b.extensible { "variant `UnknownValue(String)` added, `Copy` removed" } else { "variant `UnknownValue` removed" },
+            if b.extensible {
+                "variant `UnknownValue(String)` and `#[non_exhaustive]` added, `Copy` removed"
+            } else {
+                "variant `UnknownValue` and `#[non_exhaustive]` removed"
+            },
         )
         .item(format!("models::{name}"));
         cx.push(d);
@@ -388,8 +392,12 @@ fn enums(cx: &Cx<'_>, old: &TypeDef, new: &TypeDef, a: &EnumDef, b: &EnumDef, us
                     },
                 )
                 .rust(
-                    if shape::STRING_ENUMS_NON_EXHAUSTIVE { Compat::Compatible } else { Compat::Breaking },
-                    format!("new variant `{name}::{}`; `{name}` is not `#[non_exhaustive]`, so exhaustive `match`es break", v.rust_name),
+                    if shape::enum_non_exhaustive(a.extensible) { Compat::Compatible } else { Compat::Breaking },
+                    if shape::enum_non_exhaustive(a.extensible) {
+                        format!("new variant `{name}::{}` of a `#[non_exhaustive]` enum", v.rust_name)
+                    } else {
+                        format!("new variant `{name}::{}`; `{name}` is not `#[non_exhaustive]`, so exhaustive `match`es break", v.rust_name)
+                    },
                 )
                 .item(format!("models::{name}::{}", v.rust_name));
                 cx.push(d);
@@ -457,7 +465,14 @@ fn unions(cx: &Cx<'_>, new: &TypeDef, a: &UnionDef, b: &UnionDef, usage: Usage) 
             by_direction(usage, Compat::Compatible, if b.keeps_unknown { Compat::Risky } else { Compat::Compatible }),
             if b.keeps_unknown && usage.response { "servers may send variants old clients reject" } else { "" },
         )
-        .rust(Compat::Breaking, if b.keeps_unknown { "variant `UnknownValue` added" } else { "variant `UnknownValue` removed" })
+        .rust(
+            Compat::Breaking,
+            if b.keeps_unknown {
+                "variant `UnknownValue` and `#[non_exhaustive]` added"
+            } else {
+                "variant `UnknownValue` and `#[non_exhaustive]` removed"
+            },
+        )
         .item(format!("models::{name}"));
         cx.push(d);
     }
@@ -504,8 +519,12 @@ fn unions(cx: &Cx<'_>, new: &TypeDef, a: &UnionDef, b: &UnionDef, usage: Usage) 
             },
         )
         .rust(
-            if shape::UNIONS_NON_EXHAUSTIVE { Compat::Compatible } else { Compat::Breaking },
-            format!("new variant `{name}::{}` of an exhaustive enum", v.rust_name),
+            if shape::union_non_exhaustive(a.keeps_unknown) { Compat::Compatible } else { Compat::Breaking },
+            if shape::union_non_exhaustive(a.keeps_unknown) {
+                format!("new variant `{name}::{}` of a `#[non_exhaustive]` enum", v.rust_name)
+            } else {
+                format!("new variant `{name}::{}` of an exhaustive enum", v.rust_name)
+            },
         )
         .item(format!("models::{name}::{}", v.rust_name));
         cx.push(d);

@@ -10,8 +10,8 @@
 //!
 //! The Rust verdicts follow from what codegen emits (see [`super::shape`]): structs (models,
 //! responses, response headers) are `#[non_exhaustive]` and built with `new(required…)`;
-//! string enums and unions are exhaustive enums (an extensible one keeps unknown values in an
-//! `UnknownValue` variant, which protects deserialization, not `match`es); required parameters
+//! closed string enums and unions are exhaustive enums, while extensible ones keep unknown values
+//! in an `UnknownValue` variant and are `#[non_exhaustive]`; required parameters
 //! are positional method arguments, optional ones builder setters; client settings and server
 //! variables are arguments of `Client::new` and `Client::endpoint_from`.
 //!
@@ -337,7 +337,7 @@ rules! {
     ENUM_VALUE_ADDED = "enum-value-added", "enum",
         "a string enum gained a value",
         wire: "request: compatible; response: compatible when the enum is extensible (`UnknownValue`), breaking when closed",
-        rust: "breaking: a new variant of an exhaustive enum breaks `match`es", Minor;
+        rust: "compatible when the enum is extensible (`#[non_exhaustive]`); breaking when closed: a new variant of an exhaustive enum breaks `match`es", Minor;
     ENUM_VALUE_REMOVED = "enum-value-removed", "enum",
         "a string enum lost a value",
         wire: "request: breaking (old clients may send it); response: compatible",
@@ -349,11 +349,11 @@ rules! {
     ENUM_EXTENSIBILITY_CHANGED = "enum-extensibility-changed", "enum",
         "an enum became closed (`modelAsString: false`) or extensible",
         wire: "response: risky when it became extensible (servers may send values old closed enums reject); else compatible",
-        rust: "breaking: the `UnknownValue` variant (and `Copy`, `From<&str>`) appears or disappears", Patch;
+        rust: "breaking: the `UnknownValue` variant (and `#[non_exhaustive]`, `Copy`, `From<&str>`) appears or disappears", Patch;
     UNION_VARIANT_ADDED = "union-variant-added", "union",
         "a union (oneOf/anyOf, polymorphic family) gained a variant",
         wire: "request: compatible; response: compatible when the union keeps unknown values, else breaking",
-        rust: "breaking: a new variant of an exhaustive enum", Minor;
+        rust: "compatible when the union keeps unknown values (`#[non_exhaustive]`); else breaking: a new variant of an exhaustive enum", Minor;
     UNION_VARIANT_REMOVED = "union-variant-removed", "union",
         "a union lost a variant",
         wire: "request: breaking; response: compatible",
@@ -369,7 +369,7 @@ rules! {
     UNION_UNKNOWN_VARIANT_CHANGED = "union-unknown-variant-changed", "union",
         "a union started or stopped keeping unknown values",
         wire: "response: risky when it started (servers may send variants old clients reject); else compatible",
-        rust: "breaking: the `UnknownValue` variant appears or disappears", Patch;
+        rust: "breaking: the `UnknownValue` variant (and `#[non_exhaustive]`) appears or disappears", Patch;
     ALIAS_TARGET_CHANGED = "alias-target-changed", "model",
         "a type alias points to another type",
         wire: "request: compatible when wider; response: compatible when narrower; else breaking",

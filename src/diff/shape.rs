@@ -11,11 +11,35 @@ use crate::ir::{ApiIr, FieldDef, OperationIr, ParamIr, Primitive, TypeKind, Type
 /// Model structs carry `#[non_exhaustive]` and are built with `new(required…)`: adding a
 /// public `Option` field does not break users.
 pub const STRUCTS_NON_EXHAUSTIVE: bool = true;
-/// String enums are exhaustive (no `#[non_exhaustive]`), extensible or not: a new variant breaks
-/// `match` expressions without a wildcard arm. (`UnknownValue` protects deserialization only.)
-pub const STRING_ENUMS_NON_EXHAUSTIVE: bool = false;
-/// Unions (oneOf/anyOf, polymorphic families) are exhaustive enums.
-pub const UNIONS_NON_EXHAUSTIVE: bool = false;
+/// Extensible enums (string or integer: they keep unknown values in `UnknownValue`) are
+/// `#[non_exhaustive]`: `match`es need a wildcard arm, so a new variant breaks nobody.
+pub const EXTENSIBLE_ENUMS_NON_EXHAUSTIVE: bool = true;
+/// Closed enums (`modelAsString: false`) are exhaustive: a new variant breaks `match`
+/// expressions without a wildcard arm.
+pub const CLOSED_ENUMS_NON_EXHAUSTIVE: bool = false;
+/// Unions (oneOf/anyOf, polymorphic families) that keep unknown values (`UnknownValue`) are
+/// `#[non_exhaustive]`.
+pub const UNIONS_KEEPING_UNKNOWN_NON_EXHAUSTIVE: bool = true;
+/// Unions that reject unknown values are exhaustive enums.
+pub const CLOSED_UNIONS_NON_EXHAUSTIVE: bool = false;
+
+/// Whether an enum is `#[non_exhaustive]` (see the constants above).
+pub fn enum_non_exhaustive(extensible: bool) -> bool {
+    if extensible {
+        EXTENSIBLE_ENUMS_NON_EXHAUSTIVE
+    } else {
+        CLOSED_ENUMS_NON_EXHAUSTIVE
+    }
+}
+
+/// Whether a union is `#[non_exhaustive]` (see the constants above).
+pub fn union_non_exhaustive(keeps_unknown: bool) -> bool {
+    if keeps_unknown {
+        UNIONS_KEEPING_UNKNOWN_NON_EXHAUSTIVE
+    } else {
+        CLOSED_UNIONS_NON_EXHAUSTIVE
+    }
+}
 /// An operation's `Response` and `Headers` structs are `#[non_exhaustive]`.
 pub const RESPONSES_NON_EXHAUSTIVE: bool = true;
 /// The per-status `Body` enum of an operation whose success responses carry different bodies is

@@ -152,9 +152,11 @@ impl ::std::cmp::PartialEq for CloudErrorBody {
 }
 /// Tells whether the cluster is Running or Stopped
 ///
-/// Values this version of the crate does not know are kept in `UnknownValue`.
+/// Values this version of the crate does not know are kept in `UnknownValue`; a
+/// later version may know more, so the enum is `#[non_exhaustive]`.
 /// Equality, hashing and ordering go by the wire value ([`as_str`](Self::as_str)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[non_exhaustive]
 pub enum Code {
     /// `Running`
     ///
@@ -246,9 +248,11 @@ impl<'de> ::serde::Deserialize<'de> for Code {
 }
 /// The type of identity that created the resource.
 ///
-/// Values this version of the crate does not know are kept in `UnknownValue`.
+/// Values this version of the crate does not know are kept in `UnknownValue`; a
+/// later version may know more, so the enum is `#[non_exhaustive]`.
 /// Equality, hashing and ordering go by the wire value ([`as_str`](Self::as_str)).
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[non_exhaustive]
 pub enum CreatedByType {
     /// `User`
     User,
