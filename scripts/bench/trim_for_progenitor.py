@@ -2,8 +2,10 @@
 """Trims an OpenAPI 3.0 JSON document until cargo-progenitor generates a crate from it.
 
 progenitor 0.15 panics on some constructs (`todo!`): request bodies with several media types,
-media types with an encoding or without a schema, … This drops every operation that has one of
-them, then runs progenitor and drops the operation each further panic or error names, until it
+media types with an encoding or without a schema, … and its crate does not compile when two
+schemas share a `title` or a union component is nullable. This removes schema titles and
+`nullable` from union components, drops every operation that has one of
+those constructs, then runs progenitor and drops the operation each further panic or error names, until it
 succeeds (or nothing named is left to drop). The dropped operations and the reasons are written
 beside the output as <out>.dropped.tsv.
 
@@ -86,6 +88,35 @@ def relax_colliding_enums(node, pointer, relaxed):
             relax_colliding_enums(v, f"{pointer}/{i}", relaxed)
 
 
+def drop_titles(node):
+    """typify names a type after its schema's `title`, and GitHub gives pairs like `milestone`
+    and `nullable-milestone` the same title, so progenitor's crate declares such types twice and
+    does not compile. Titles are documentation only: remove them (under `components` and
+    `paths`; `info.title` stays) so types are named after their component keys. Returns how many."""
+    count = 0
+    if isinstance(node, dict):
+        if isinstance(node.get("title"), str):
+            del node["title"]
+            count += 1
+        for v in node.values():
+            count += drop_titles(v)
+    elif isinstance(node, list):
+        for v in node:
+            count += drop_titles(v)
+    return count
+
+
+def unnull_union_components(doc):
+    """typify declares a nullable oneOf/anyOf component and its inner enum under one name (a
+    duplicate type): such components lose `nullable` (the rest of the document keeps it).
+    Returns their names."""
+    names = [k for k, v in doc.get("components", {}).get("schemas", {}).items()
+             if isinstance(v, dict) and v.get("nullable") is True and ("oneOf" in v or "anyOf" in v)]
+    for k in names:
+        del doc["components"]["schemas"][k]["nullable"]
+    return names
+
+
 def drop(doc, op_id):
     for path, method, op in list(operations(doc)):
         if op.get("operationId") == op_id:
@@ -101,6 +132,10 @@ def main():
     doc = json.load(open(spec))
     dropped = []
     relax_colliding_enums(doc, "#", dropped)
+    titles = drop_titles(doc.get("components", {})) + drop_titles(doc.get("paths", {}))
+    dropped.append(("(schema titles)", f"{titles} `title` keywords removed (typify names types after them; same-titled schemas collide)"))
+    for name in unnull_union_components(doc):
+        dropped.append((f"#/components/schemas/{name}", "`nullable` removed (typify declares the nullable union and its enum under one name)"))
     for path, method, op in list(operations(doc)):
         reason = static_reason(doc, op)
         if reason:
@@ -132,7 +167,8 @@ def main():
         for op_id, reason in dropped:
             f.write(f"{op_id}\t{reason}\n")
     total = sum(1 for _ in operations(json.load(open(spec))))
-    print(f"{out}: {total - len(dropped)} of {total} operations kept, {len(dropped)} dropped (see {out}.dropped.tsv)")
+    kept = sum(1 for _ in operations(doc))
+    print(f"{out}: {kept} of {total} operations kept, {total - kept} dropped (see {out}.dropped.tsv)")
 
 
 if __name__ == "__main__":
