@@ -224,6 +224,8 @@ for entry in "${INPUTS[@]}"; do
       # restsmith's GitHub crate again, as a user of two tags builds it.
       if [ "$tool" = restsmith ] && [ "$input" = github ]; then
         find "$crate/src" -name '*.rs' -exec touch {} +
+        # A fresh incremental directory, as for the full build before it.
+        rm -rf "$BUILD_TARGET/debug/incremental"
         if (cd "$crate" && CARGO_TARGET_DIR="$BUILD_TARGET" /usr/bin/time -v -o "$log.build-issues-pulls.time" cargo build --no-default-features --features issues,pulls >"$log.build-issues-pulls" 2>&1); then
           f_status=ok
         else
