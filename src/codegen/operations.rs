@@ -48,12 +48,22 @@ pub fn operation_chunks<'a>(
 /// generated once, in the private `shared` module, and re-exported by each operation module
 /// under its usual name (`pub use super::shared::IssuesListForRepoHeaders as Headers;`).
 struct SharedItems {
-    /// Each shared item: its name and its tokens (named as in the operation modules), with
-    /// the operations that re-export it (indexes into `ir.operations`) and whether it is a
-    /// `Headers` struct (else an `ErrorBody` enum).
-    items: Vec<(String, TokenStream, Vec<usize>, bool)>,
+    /// Every shared item.
+    items: Vec<SharedItem>,
     /// Per operation: (its `Headers`, its `ErrorBody`) as an index into `items`, when shared.
     uses: Vec<SharedUses>,
+}
+
+/// One item several operations share.
+struct SharedItem {
+    /// Its name in the `shared` module.
+    name: String,
+    /// Its tokens as an operation module would declare it (named `Headers` or `ErrorBody`).
+    tokens: TokenStream,
+    /// The operations that re-export it (indexes into `ir.operations`).
+    operations: Vec<usize>,
+    /// A `Headers` struct (else an `ErrorBody` enum).
+    is_headers: bool,
 }
 
 /// The `pub use` items of an operation module for the shared items it re-exports.
@@ -106,7 +116,7 @@ impl SharedItems {
                     uses[op].error_body = Some(items.len());
                 }
             }
-            items.push((name, tokens, ops, is_headers));
+            items.push(SharedItem { name, tokens, operations: ops, is_headers });
         }
         SharedItems { items, uses }
     }
@@ -117,7 +127,7 @@ impl SharedItems {
         let uses = self.uses[index];
         let reexport = |item: Option<usize>, alias: TokenStream| {
             item.map(|i| {
-                let name = ident(&self.items[i].0);
+                let name = ident(&self.items[i].name);
                 quote!(pub use super::shared::#name as #alias;)
             })
         };
@@ -130,7 +140,7 @@ impl SharedItems {
     /// The tokens of the shared items operation `index` re-exports.
     fn items_of(&self, index: usize) -> impl Iterator<Item = &TokenStream> {
         let uses = self.uses[index];
-        [uses.headers, uses.error_body].into_iter().flatten().map(|i| &self.items[i].1)
+        [uses.headers, uses.error_body].into_iter().flatten().map(|i| &self.items[i].tokens)
     }
 
     /// `mod shared { … }` with every shared item under its own name, compiled when any
@@ -139,7 +149,7 @@ impl SharedItems {
         if self.items.is_empty() {
             return TokenStream::new();
         }
-        let items = self.items.iter().map(|(name, _, ops, is_headers)| {
+        let items = self.items.iter().map(|SharedItem { name, operations: ops, is_headers, .. }| {
             let name_ident = ident(name);
             let first = &ir.operations[ops[0]];
             let item = if *is_headers {
